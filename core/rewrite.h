@@ -1,0 +1,35 @@
+// rewrite.h - what the core asks a front end to change in a message.
+//
+// A rewrite is complete before anyone applies it: the headers to delete (every
+// occurrence of Content-* and MIME-Version), the headers to append, and the
+// new body. The milter applies it through libmilter's header and body calls;
+// mailveil-filter applies it to the original bytes with apply_rewrite().
+// Header values carry no leading space and no line end.
+#pragma once
+
+#include "mime/parsed_message.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mailveil::core {
+
+struct HeaderToAdd {
+    std::string name;
+    std::string value;
+};
+
+struct Rewrite {
+    // True for the header names whose every occurrence the rewrite deletes.
+    static bool deletes_header(std::string_view name);
+
+    std::vector<HeaderToAdd> added;
+    std::string body; // line ends as in the original message
+};
+
+// The rewritten message: the original header fields that stay, byte for byte,
+// then the added ones, a blank line and the new body.
+std::string apply_rewrite(const mime::ParsedMessage& message, const Rewrite& rewrite);
+
+} // namespace mailveil::core

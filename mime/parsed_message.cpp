@@ -1,0 +1,106 @@
+#include "mime/parsed_message.h"
+
+#include "core/errors.h"
+#include "mime/gmime_runtime.h"
+#include "mime/line_endings.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace mailveil::mime {
+namespace {
+
+struct RawHeaderStart {
+    gint64 offset;
+    std::string name;
+};
+
+void collect_header_starts(GMimeObject* object, std::vector<RawHeaderStart>& out) {
+    GMimeHeaderList* list = g_mime_object_get_header_list(object);
+    const int count = g_mime_header_list_get_count(list);
+    for (int i = 0; i < count; ++i) {
+        GMimeHeader* header = g_mime_header_list_get_header_at(list, i);
+        const gint64 offset = g_mime_header_get_offset(header);
+        if (offset < 0) {
+            continue; // a header GMime synthesised, not one of the input's
+        }
+        const char* name = g_mime_header_get_raw_name(header);
+        out.push_back({offset, name != nullptr ? name : ""});
+    }
+}
+
+} // namespace
+
+bool header_name_equals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+bool is_content_header(std::string_view name) {
+    constexpr std::string_view prefix = "content-";
+    return name.size() > prefix.size() && header_name_equals(name.substr(0, prefix.size()), prefix);
+}
+
+ParsedMessage ParsedMessage::parse(std::string bytes) {
+    ensure_gmime_initialized();
+    ParsedMessage parsed;
+    parsed.bytes_ = std::make_unique<std::string>(std::move(bytes));
+    const std::string& data = *parsed.bytes_;
+
+    // The memory stream borrows the buffer; it is dropped before parse() returns.
+    auto stream = adopt(g_mime_stream_mem_new_with_buffer(data.data(), data.size()));
+    g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream.get()), FALSE);
+    auto parser = adopt(g_mime_parser_new_with_stream(stream.get()));
+    g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
+    parsed.message_ = adopt(g_mime_parser_construct_message(parser.get(), nullptr));
+    if (!parsed.message_ || g_mime_message_get_mime_part(parsed.message_.get()) == nullptr) {
+        throw MessageError("cannot parse message as MIME");
+    }
+
+    const gint64 headers_end = g_mime_parser_get_headers_end(parser.get());
+    if (headers_end < 0 || static_cast<std::uint64_t>(headers_end) > data.size()) {
+        throw MessageError("cannot find the end of the header section");
+    }
+
+    // GMime files Content-* headers under the top part; together they are the
+    // message's header section. Each field runs up to the next one's start.
+    std::vector<RawHeaderStart> starts;
+    collect_header_starts(GMIME_OBJECT(parsed.message_.get()), starts);
+    collect_header_starts(g_mime_message_get_mime_part(parsed.message_.get()), starts);
+    std::sort(starts.begin(), starts.end(),
+              [](const auto& a, const auto& b) { return a.offset < b.offset; });
+    starts.erase(std::unique(starts.begin(), starts.end(),
+                             [](const auto& a, const auto& b) { return a.offset == b.offset; }),
+                 starts.end());
+    for (std::size_t i = 0; i < starts.size(); ++i) {
+        const auto begin = static_cast<std::size_t>(starts[i].offset);
+        const auto end = i + 1 < starts.size() ? static_cast<std::size_t>(starts[i + 1].offset)
+                                               : static_cast<std::size_t>(headers_end);
+        if (begin > end || end > data.size()) {
+            throw MessageError("inconsistent header offsets");
+        }
+        parsed.headers_.push_back({starts[i].name, std::string_view(data).substr(begin, end - begin)});
+    }
+
+    std::size_t body = static_cast<std::size_t>(headers_end);
+    if (data.compare(body, 2, "\r\n") == 0) {
+        body += 2;
+    } else if (data.compare(body, 1, "\n") == 0) {
+        body += 1;
+    }
+    parsed.body_offset_ = body;
+    parsed.crlf_ = first_line_end_is_crlf(std::string_view(data).substr(0, body));
+    return parsed;
+}
+
+std::string_view ParsedMessage::body() const {
+    return std::string_view(*bytes_).substr(body_offset_);
+}
+
+GMimeObject* ParsedMessage::top_part() const {
+    return g_mime_message_get_mime_part(message_.get());
+}
+
+} // namespace mailveil::mime

@@ -1,0 +1,20 @@
+// encryptor.h - one OpenPGP encryption to a set of keys (GPGME).
+//
+// Produces one ASCII-armored OpenPGP message that every given key can decrypt.
+// The keys come from Keyring and are trusted as the keyring is (always-trust).
+//
+// Failure: throws EncryptionError when GPGME refuses a key or the operation.
+#pragma once
+
+#include "pgp/keyring.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mailveil::pgp {
+
+std::string encrypt_armored(const std::string& gnupg_home, std::string_view plaintext,
+                            const std::vector<RecipientKey>& keys);
+
+} // namespace mailveil::pgp

@@ -1,0 +1,110 @@
+#include "pgp/keyring.h"
+
+#include "core/errors.h"
+#include "pgp/address.h"
+#include "pgp/gpgme_runtime.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace mailveil::pgp {
+namespace {
+
+bool subkey_can_encrypt_now(gpgme_subkey_t subkey, std::time_t now) {
+    if (!subkey->can_encrypt || subkey->revoked || subkey->expired || subkey->disabled ||
+        subkey->invalid) {
+        return false;
+    }
+    if (subkey->expires > 0 && subkey->expires <= now) {
+        return false;
+    }
+    return subkey->timestamp <= now; // a key from the future is not valid yet
+}
+
+bool has_matching_user_id(gpgme_key_t key, std::string_view recipient) {
+    for (gpgme_user_id_t uid = key->uids; uid != nullptr; uid = uid->next) {
+        if (!uid->revoked && !uid->invalid && uid->address != nullptr &&
+            same_address(uid->address, recipient)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// Created later wins; then the lower fingerprint.
+bool preferred(const RecipientKey& candidate, const RecipientKey& current) {
+    if (candidate.created != current.created) {
+        return candidate.created > current.created;
+    }
+    return candidate.fingerprint < current.fingerprint;
+}
+
+} // namespace
+
+bool key_is_usable_for(gpgme_key_t key, std::string_view recipient, std::time_t now) {
+    if (key->revoked || key->expired || key->disabled || key->invalid || key->subkeys == nullptr) {
+        return false;
+    }
+    if (!has_matching_user_id(key, recipient)) {
+        return false;
+    }
+    for (gpgme_subkey_t subkey = key->subkeys; subkey != nullptr; subkey = subkey->next) {
+        if (subkey_can_encrypt_now(subkey, now)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+Keyring::Keyring(std::string gnupg_home) : home_(std::move(gnupg_home)) {
+    struct stat info {};
+    if (home_.empty() || ::stat(home_.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+        throw KeyringError("keyring " + home_ + " is not a directory");
+    }
+    if (::access(home_.c_str(), R_OK | X_OK) != 0) {
+        throw KeyringError("keyring " + home_ + " is not readable");
+    }
+}
+
+std::optional<RecipientKey> Keyring::find_usable_key(std::string_view recipient) const {
+    const std::string address = bare_address(recipient);
+    if (address.empty() || address.find('@') == std::string::npos) {
+        return std::nullopt;
+    }
+    Context ctx = make_context(home_);
+    gpgme_set_keylist_mode(ctx.get(), GPGME_KEYLIST_MODE_LOCAL);
+
+    // "<addr>" asks GnuPG for an exact addr-spec match; we check again ourselves.
+    const std::string pattern = "<" + address + ">";
+    if (auto err = gpgme_op_keylist_start(ctx.get(), pattern.c_str(), 0); err != GPG_ERR_NO_ERROR) {
+        throw KeyringError(describe_error("cannot list keys in " + home_, err));
+    }
+    const std::time_t now = std::time(nullptr);
+    std::optional<RecipientKey> best;
+    for (;;) {
+        gpgme_key_t raw = nullptr;
+        const gpgme_error_t err = gpgme_op_keylist_next(ctx.get(), &raw);
+        if (gpgme_err_code(err) == GPG_ERR_EOF) {
+            break;
+        }
+        if (err != GPG_ERR_NO_ERROR) {
+            throw KeyringError(describe_error("cannot list keys in " + home_, err));
+        }
+        Key key = Key::adopt(raw);
+        if (!key_is_usable_for(key.get(), address, now)) {
+            continue;
+        }
+        RecipientKey candidate{address, key.get()->fpr != nullptr ? key.get()->fpr : "",
+                               key.get()->subkeys->timestamp, key};
+        if (!best || preferred(candidate, *best)) {
+            best = std::move(candidate);
+        }
+    }
+    gpgme_keylist_result_t result = gpgme_op_keylist_result(ctx.get());
+    if (result != nullptr && result->truncated) {
+        throw KeyringError("key listing in " + home_ + " was truncated");
+    }
+    return best;
+}
+
+} // namespace mailveil::pgp

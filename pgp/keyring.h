@@ -1,0 +1,51 @@
+// keyring.h - the view mailveil has of a GnuPG home: which key encrypts to whom.
+//
+// A key is usable for a recipient when
+//  - one of its user IDs (not revoked, not invalid) has an addr-spec equal to
+//    the recipient, ignoring ASCII case (no substring matches),
+//  - the key is not revoked, expired, disabled or invalid, and
+//  - it has a subkey that can encrypt now (not revoked, expired, disabled or
+//    invalid, and not dated in the future).
+// Several usable keys: the one created last wins; equal creation times are
+// broken by the lowest fingerprint, so the choice is deterministic.
+// Trust: the keyring is trusted as a whole; the admin put the keys there.
+//
+// Thread safety: a Keyring may be shared; every lookup uses its own context.
+// Failure: throws KeyringError when the home is missing or GnuPG fails.
+#pragma once
+
+#include "pgp/gpgme_handles.h"
+
+#include <ctime>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mailveil::pgp {
+
+struct RecipientKey {
+    std::string recipient;   // the address it was looked up for
+    std::string fingerprint; // of the primary key
+    std::time_t created = 0;
+    Key key;
+};
+
+class Keyring {
+  public:
+    // Checks that gnupg_home is a readable directory; does not list keys yet.
+    explicit Keyring(std::string gnupg_home);
+
+    const std::string& home() const { return home_; }
+
+    // The usable key for this envelope recipient, if any.
+    std::optional<RecipientKey> find_usable_key(std::string_view recipient) const;
+
+  private:
+    std::string home_;
+};
+
+// Exposed for tests: the rules above applied to one listed key.
+bool key_is_usable_for(gpgme_key_t key, std::string_view recipient, std::time_t now);
+
+} // namespace mailveil::pgp
