@@ -35,9 +35,10 @@ std::string original_entity(const mime::ParsedMessage& message) {
 std::vector<pgp::RecipientKey> distinct_keys(std::vector<pgp::RecipientKey> keys) {
     std::sort(keys.begin(), keys.end(),
               [](const auto& a, const auto& b) { return a.fingerprint < b.fingerprint; });
-    keys.erase(std::unique(keys.begin(), keys.end(),
-                           [](const auto& a, const auto& b) { return a.fingerprint == b.fingerprint; }),
-               keys.end());
+    keys.erase(
+        std::unique(keys.begin(), keys.end(),
+                    [](const auto& a, const auto& b) { return a.fingerprint == b.fingerprint; }),
+        keys.end());
     return keys;
 }
 

@@ -28,8 +28,8 @@ struct Decision {
     Verdict verdict = Verdict::Passed;
     std::string reason; // for Passed: no-key, already-encrypted, no-recipients
     std::size_t recipient_count = 0;
-    std::vector<std::string> fingerprints;  // keys encrypted to (Encrypted)
-    std::vector<std::string> keyless;       // recipients without a usable key
+    std::vector<std::string> fingerprints; // keys encrypted to (Encrypted)
+    std::vector<std::string> keyless;      // recipients without a usable key
 };
 
 struct Outcome {

@@ -19,7 +19,9 @@ struct GObjectUnref {
 template <typename T> using GObjectPtr = std::unique_ptr<T, GObjectUnref>;
 
 // Takes ownership of a reference returned by a GMime "new"/"construct" call.
-template <typename T> GObjectPtr<T> adopt(T* object) { return GObjectPtr<T>(object); }
+template <typename T> GObjectPtr<T> adopt(T* object) {
+    return GObjectPtr<T>(object);
+}
 
 struct FormatOptionsFree {
     void operator()(GMimeFormatOptions* options) const { g_mime_format_options_free(options); }

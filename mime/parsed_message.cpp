@@ -81,7 +81,8 @@ ParsedMessage ParsedMessage::parse(std::string bytes) {
         if (begin > end || end > data.size()) {
             throw MessageError("inconsistent header offsets");
         }
-        parsed.headers_.push_back({starts[i].name, std::string_view(data).substr(begin, end - begin)});
+        parsed.headers_.push_back(
+            {starts[i].name, std::string_view(data).substr(begin, end - begin)});
     }
 
     std::size_t body = static_cast<std::size_t>(headers_end);
