@@ -12,6 +12,7 @@
 
 #include <sysexits.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -84,6 +85,8 @@ bool write_all(const std::string& bytes) {
 
 int main(int argc, char** argv) {
     const Arguments args = parse_arguments(argc, argv);
+    // GPGME talks to gpg over pipes; report a dead gpg as an error, not a signal.
+    std::signal(SIGPIPE, SIG_IGN);
     try {
         std::string input(std::istreambuf_iterator<char>(std::cin), {});
         if (std::cin.bad()) {

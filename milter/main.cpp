@@ -15,6 +15,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -98,6 +99,8 @@ int main(int argc, char** argv) {
         std::cout << "mailveil " MAILVEIL_VERSION "\n";
         return EX_OK;
     }
+    // GPGME talks to gpg over pipes; a gpg that dies must not kill the daemon.
+    std::signal(SIGPIPE, SIG_IGN);
     try {
         return run(options);
     } catch (const std::exception& e) {
