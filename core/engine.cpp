@@ -10,12 +10,13 @@
 namespace mailveil::core {
 namespace {
 
-Outcome passed(std::string reason, std::size_t recipients, std::vector<std::string> keyless = {}) {
+Outcome not_encrypted(Verdict verdict, std::string reason, std::size_t recipients,
+                      std::size_t keyless = 0) {
     Decision decision;
-    decision.verdict = Verdict::Passed;
+    decision.verdict = verdict;
     decision.reason = std::move(reason);
     decision.recipient_count = recipients;
-    decision.keyless = std::move(keyless);
+    decision.keyless = keyless;
     return {std::move(decision), std::nullopt};
 }
 
@@ -32,7 +33,11 @@ std::string original_entity(const mime::ParsedMessage& message) {
     return mime::to_crlf(entity);
 }
 
-std::vector<pgp::RecipientKey> distinct_keys(std::vector<pgp::RecipientKey> keys) {
+std::vector<pgp::RecipientKey> distinct_keys(const std::vector<Resolution>& resolutions) {
+    std::vector<pgp::RecipientKey> keys;
+    for (const auto& resolution : resolutions) {
+        keys.push_back(*resolution.key);
+    }
     std::sort(keys.begin(), keys.end(),
               [](const auto& a, const auto& b) { return a.fingerprint < b.fingerprint; });
     keys.erase(
@@ -47,40 +52,56 @@ std::vector<pgp::RecipientKey> distinct_keys(std::vector<pgp::RecipientKey> keys
 Engine::Engine(EngineSettings settings)
     : settings_(std::move(settings)), keyring_(settings_.gnupg_home) {}
 
+Resolution Engine::resolve(const std::string& recipient) const {
+    return resolve_recipient(keyring_, settings_.policy, recipient);
+}
+
 Outcome Engine::process(std::string bytes, const std::vector<std::string>& recipients) const {
     return process(mime::ParsedMessage::parse(std::move(bytes)), recipients);
 }
 
 Outcome Engine::process(const mime::ParsedMessage& message,
                         const std::vector<std::string>& recipients) const {
+    const std::size_t count = recipients.size();
     if (recipients.empty()) {
-        return passed("no-recipients", 0);
+        return not_encrypted(Verdict::Passed, "no-recipients", 0);
     }
     if (mime::existing_encryption(message) != mime::EncryptionForm::None) {
-        return passed("already-encrypted", recipients.size());
+        return not_encrypted(Verdict::Passed, "already-encrypted", count);
     }
 
-    std::vector<pgp::RecipientKey> keys;
-    std::vector<std::string> keyless;
+    std::vector<Resolution> resolutions;
+    resolutions.reserve(count);
     for (const auto& recipient : recipients) {
-        if (auto key = keyring_.find_usable_key(recipient)) {
-            keys.push_back(std::move(*key));
-        } else {
-            keyless.push_back(recipient);
+        resolutions.push_back(resolve(recipient));
+    }
+    const auto encryptable = static_cast<std::size_t>(std::count_if(
+        resolutions.begin(), resolutions.end(), [](const auto& r) { return r.encryptable(); }));
+    const std::size_t keyless = count - encryptable;
+    if (keyless > 0) {
+        const bool required =
+            std::any_of(resolutions.begin(), resolutions.end(),
+                        [](const auto& r) { return r.action == RecipientAction::Require; });
+        if (required) {
+            return not_encrypted(Verdict::Deferred, "require-without-key", count, keyless);
         }
+        if (encryptable > 0 && settings_.mixed_fallback == MixedFallback::Tempfail) {
+            return not_encrypted(Verdict::Deferred, "mixed-recipients", count, keyless);
+        }
+        const bool by_rule = std::any_of(resolutions.begin(), resolutions.end(), [](const auto& r) {
+            return r.action == RecipientAction::Never;
+        });
+        return not_encrypted(Verdict::Passed, by_rule ? "rule" : "no-key", count, keyless);
     }
-    if (!keyless.empty()) {
-        return passed("no-key", recipients.size(), std::move(keyless));
-    }
-    keys = distinct_keys(std::move(keys));
 
-    const std::string armored =
-        pgp::encrypt_armored(settings_.gnupg_home, original_entity(message), keys);
+    const auto keys = distinct_keys(resolutions);
+    const std::string armored = pgp::encrypt_armored(settings_.gnupg_home, original_entity(message),
+                                                     keys, {settings_.hide_recipients});
     auto encrypted = mime::write_pgp_mime_body(armored, message.uses_crlf());
 
     Outcome outcome;
     outcome.decision.verdict = Verdict::Encrypted;
-    outcome.decision.recipient_count = recipients.size();
+    outcome.decision.recipient_count = count;
     for (const auto& key : keys) {
         outcome.decision.fingerprints.push_back(key.fingerprint);
     }
@@ -94,10 +115,16 @@ Outcome Engine::process(const mime::ParsedMessage& message,
 
 std::string describe(const Decision& decision) {
     std::string out;
-    if (decision.verdict == Verdict::Encrypted) {
+    switch (decision.verdict) {
+    case Verdict::Encrypted:
         out = "decision=encrypted";
-    } else {
+        break;
+    case Verdict::Passed:
         out = "decision=passed reason=" + decision.reason;
+        break;
+    case Verdict::Deferred:
+        out = "decision=deferred reason=" + decision.reason;
+        break;
     }
     out += " rcpts=" + std::to_string(decision.recipient_count);
     if (!decision.fingerprints.empty()) {
@@ -106,8 +133,8 @@ std::string describe(const Decision& decision) {
             out += (i ? "," : "") + decision.fingerprints[i];
         }
     }
-    if (!decision.keyless.empty()) {
-        out += " keyless=" + std::to_string(decision.keyless.size());
+    if (decision.keyless > 0) {
+        out += " keyless=" + std::to_string(decision.keyless);
     }
     return out;
 }

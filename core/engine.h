@@ -1,18 +1,29 @@
 // engine.h - the decision and the rewrite: recipients + message -> outcome.
 //
-// The one piece both front ends (milter and mailveil-filter) call. For this
-// release the policy is all-or-nothing: a message is encrypted when it is not
-// already encrypted and every envelope recipient has a usable key; otherwise
-// it passes unchanged, with the reason recorded.
+// The one piece both front ends (milter and mailveil-filter) call.
+//
+// Decision, in this order:
+//  - already encrypted (see mime/classify.h)           -> passed, already-encrypted
+//  - every recipient encryptable (rule not "never" and a usable key)
+//                                                       -> encrypted to all their keys
+//  - a "require" recipient without a usable key, or a "require" recipient
+//    among recipients that cannot all be encrypted to  -> deferred (never plaintext)
+//  - some recipients encryptable, some not ("mixed"): per mixed_fallback,
+//    passed (reason no-key) or deferred (reason mixed-recipients)
+//  - nobody encryptable                                -> passed, reason rule when a
+//    "never" rule decided it, else no-key
+// The milter splits mixed recipients at RCPT time where SMTP allows it, so a
+// mixed message reaches the engine only when splitting was not possible.
 //
 // Encryption follows RFC 3156: the payload is the original MIME entity (the
 // Content-* header fields and the body, in canonical CRLF form), encrypted
 // once to all recipients' keys; the outer message keeps every other header.
 //
-// Thread safety: process() may run concurrently on one Engine.
+// Thread safety: process() and resolve() may run concurrently on one Engine.
 // Failure: throws ProcessingError (or a subclass); no partial outcome exists.
 #pragma once
 
+#include "core/recipient_resolver.h"
 #include "core/rewrite.h"
 #include "pgp/keyring.h"
 
@@ -22,14 +33,17 @@
 
 namespace mailveil::core {
 
-enum class Verdict { Encrypted, Passed };
+enum class Verdict { Encrypted, Passed, Deferred };
+
+enum class MixedFallback { Plaintext, Tempfail };
 
 struct Decision {
     Verdict verdict = Verdict::Passed;
-    std::string reason; // for Passed: no-key, already-encrypted, no-recipients
+    std::string reason; // Passed: no-key, already-encrypted, rule, no-recipients;
+                        // Deferred: require-without-key, mixed-recipients
     std::size_t recipient_count = 0;
     std::vector<std::string> fingerprints; // keys encrypted to (Encrypted)
-    std::vector<std::string> keyless;      // recipients without a usable key
+    std::size_t keyless = 0;               // recipients that could not be encrypted to
 };
 
 struct Outcome {
@@ -38,7 +52,13 @@ struct Outcome {
 };
 
 struct EngineSettings {
+    EngineSettings() = default;
+    explicit EngineSettings(std::string home) : gnupg_home(std::move(home)) {}
+
     std::string gnupg_home;
+    RecipientPolicy policy;
+    MixedFallback mixed_fallback = MixedFallback::Plaintext;
+    bool hide_recipients = false;
 };
 
 class Engine {
@@ -50,7 +70,11 @@ class Engine {
     // Parses the bytes first; throws MessageError when they are not a message.
     Outcome process(std::string message, const std::vector<std::string>& recipients) const;
 
+    // Policy action and key for one recipient (the milter asks at RCPT time).
+    Resolution resolve(const std::string& recipient) const;
+
     const pgp::Keyring& keyring() const { return keyring_; }
+    const EngineSettings& settings() const { return settings_; }
 
   private:
     EngineSettings settings_;

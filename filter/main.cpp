@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
             std::cerr << "mailveil-filter: cannot read the message from stdin\n";
             return EX_IOERR;
         }
-        mailveil::core::Engine engine({args.keyring});
+        mailveil::core::Engine engine(mailveil::core::EngineSettings(args.keyring));
         const auto message = mailveil::mime::ParsedMessage::parse(std::move(input));
         const auto outcome = engine.process(message, args.recipients);
         const std::string output = outcome.rewrite

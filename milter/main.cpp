@@ -53,7 +53,7 @@ bool detach() {
 
 int run(const milter::Options& options) {
     milter::install_engine(
-        std::make_shared<const core::Engine>(core::EngineSettings{options.keyring}));
+        std::make_shared<const core::Engine>(core::EngineSettings(options.keyring)));
 
     smfiDesc description = milter::make_filter_description();
     if (smfi_register(description) != MI_SUCCESS) {

@@ -35,7 +35,7 @@ std::string take_contents(gpgme_data_t data) {
 } // namespace
 
 std::string encrypt_armored(const std::string& gnupg_home, std::string_view plaintext,
-                            const std::vector<RecipientKey>& keys) {
+                            const std::vector<RecipientKey>& keys, EncryptOptions options) {
     if (keys.empty()) {
         throw EncryptionError("no keys to encrypt to");
     }
@@ -51,10 +51,13 @@ std::string encrypt_armored(const std::string& gnupg_home, std::string_view plai
 
     Data plain = data_from(plaintext);
     Data cipher = new_memory_data();
-    const auto flags = static_cast<gpgme_encrypt_flags_t>(GPGME_ENCRYPT_ALWAYS_TRUST |
-                                                          GPGME_ENCRYPT_NO_ENCRYPT_TO);
+    unsigned flags = GPGME_ENCRYPT_ALWAYS_TRUST | GPGME_ENCRYPT_NO_ENCRYPT_TO;
+    if (options.hide_recipients) {
+        flags |= GPGME_ENCRYPT_THROW_KEYIDS;
+    }
     const gpgme_error_t err =
-        gpgme_op_encrypt(ctx.get(), key_array.data(), flags, plain.get(), cipher.get());
+        gpgme_op_encrypt(ctx.get(), key_array.data(), static_cast<gpgme_encrypt_flags_t>(flags),
+                         plain.get(), cipher.get());
     if (err != GPG_ERR_NO_ERROR) {
         std::string detail = describe_error("encryption failed", err);
         if (gpgme_encrypt_result_t result = gpgme_op_encrypt_result(ctx.get())) {

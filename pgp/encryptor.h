@@ -14,7 +14,13 @@
 
 namespace mailveil::pgp {
 
+struct EncryptOptions {
+    // Leave the recipients' key ids out of the message (GPGME's throw-keyids),
+    // so that Bcc recipients stay private; decryption then tries every secret key.
+    bool hide_recipients = false;
+};
+
 std::string encrypt_armored(const std::string& gnupg_home, std::string_view plaintext,
-                            const std::vector<RecipientKey>& keys);
+                            const std::vector<RecipientKey>& keys, EncryptOptions options = {});
 
 } // namespace mailveil::pgp

@@ -42,10 +42,11 @@ bool preferred(const RecipientKey& candidate, const RecipientKey& current) {
 } // namespace
 
 bool key_is_usable_for(gpgme_key_t key, std::string_view recipient, std::time_t now) {
+    return has_matching_user_id(key, recipient) && key_can_encrypt_now(key, now);
+}
+
+bool key_can_encrypt_now(gpgme_key_t key, std::time_t now) {
     if (key->revoked || key->expired || key->disabled || key->invalid || key->subkeys == nullptr) {
-        return false;
-    }
-    if (!has_matching_user_id(key, recipient)) {
         return false;
     }
     for (gpgme_subkey_t subkey = key->subkeys; subkey != nullptr; subkey = subkey->next) {
@@ -105,6 +106,26 @@ std::optional<RecipientKey> Keyring::find_usable_key(std::string_view recipient)
         throw KeyringError("key listing in " + home_ + " was truncated");
     }
     return best;
+}
+
+std::optional<RecipientKey>
+Keyring::find_usable_key_by_fingerprint(std::string_view recipient,
+                                        const std::string& fingerprint) const {
+    Context ctx = make_context(home_);
+    gpgme_key_t raw = nullptr;
+    const gpgme_error_t err = gpgme_get_key(ctx.get(), fingerprint.c_str(), &raw, 0);
+    if (gpgme_err_code(err) == GPG_ERR_EOF || gpgme_err_code(err) == GPG_ERR_AMBIGUOUS_NAME) {
+        return std::nullopt;
+    }
+    if (err != GPG_ERR_NO_ERROR) {
+        throw KeyringError(describe_error("cannot look up key " + fingerprint, err));
+    }
+    Key key = Key::adopt(raw);
+    if (!key_can_encrypt_now(key.get(), std::time(nullptr))) {
+        return std::nullopt;
+    }
+    return RecipientKey{bare_address(recipient), key.get()->fpr != nullptr ? key.get()->fpr : "",
+                        key.get()->subkeys->timestamp, key};
 }
 
 } // namespace mailveil::pgp

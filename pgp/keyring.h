@@ -41,11 +41,19 @@ class Keyring {
     // The usable key for this envelope recipient, if any.
     std::optional<RecipientKey> find_usable_key(std::string_view recipient) const;
 
+    // The key with this fingerprint, if it can encrypt now; no user ID check
+    // (for the admin's explicit key map).
+    std::optional<RecipientKey>
+    find_usable_key_by_fingerprint(std::string_view recipient,
+                                   const std::string& fingerprint) const;
+
   private:
     std::string home_;
 };
 
 // Exposed for tests: the rules above applied to one listed key.
 bool key_is_usable_for(gpgme_key_t key, std::string_view recipient, std::time_t now);
+// The same without the user ID condition.
+bool key_can_encrypt_now(gpgme_key_t key, std::time_t now);
 
 } // namespace mailveil::pgp
