@@ -4,8 +4,9 @@
 //
 // Writes the message, encrypted or unchanged, and exits 0. On any error it
 // writes nothing to stdout, one line to stderr, and exits with a sysexits
-// code: 64 usage, 65 unreadable message, 75 keyring or encryption failure
-// (a temporary failure to an MTA's pipe transport).
+// code: 64 usage, 65 unreadable message, 75 keyring or encryption failure or
+// a message the recipient policy refuses to send (a temporary failure to an
+// MTA's pipe transport).
 #include "core/engine.h"
 #include "core/errors.h"
 #include "version.h"
@@ -96,6 +97,11 @@ int main(int argc, char** argv) {
         mailveil::core::Engine engine(mailveil::core::EngineSettings(args.keyring));
         const auto message = mailveil::mime::ParsedMessage::parse(std::move(input));
         const auto outcome = engine.process(message, args.recipients);
+        if (outcome.decision.verdict == mailveil::core::Verdict::Deferred) {
+            std::cerr << "mailveil-filter: refused: " << mailveil::core::describe(outcome.decision)
+                      << "\n";
+            return EX_TEMPFAIL;
+        }
         const std::string output = outcome.rewrite
                                        ? mailveil::core::apply_rewrite(message, *outcome.rewrite)
                                        : std::string(message.bytes());

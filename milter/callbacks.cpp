@@ -174,6 +174,14 @@ sfsistat on_eom(SMFICTX* ctx) {
         throw std::runtime_error("no engine installed");
     }
     const auto outcome = engine->process(session.message_bytes(), session.recipients());
+    if (outcome.decision.verdict == core::Verdict::Deferred) {
+        log::info("queue_id=" + queue_id(ctx) + " " + core::describe(outcome.decision));
+        smfi_setreply(ctx, const_cast<char*>("451"), const_cast<char*>("4.7.1"),
+                      const_cast<char*>("mailveil: cannot send this message encrypted to all "
+                                        "recipients; try again later"));
+        session.reset_message();
+        return SMFIS_TEMPFAIL;
+    }
     if (outcome.rewrite) {
         apply(ctx, session, *outcome.rewrite);
     }
