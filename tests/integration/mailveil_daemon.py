@@ -1,0 +1,101 @@
+"""Runs the mailveil milter daemon in the foreground and reads its log.
+
+``mailveil -f -p inet:PORT@127.0.0.1 -k GNUPGHOME`` logs one line per message
+to stderr, e.g. ``queue_id=4F2A1 decision=encrypted rcpts=1 keys=FPR``. The
+daemon's stdout and stderr go to one log file (appended to, so a restart keeps
+the earlier lines); ``decisions()`` parses the decision lines from it.
+"""
+
+import os
+import re
+import signal
+import subprocess
+from pathlib import Path
+
+from postfix import port_accepts, wait_until
+
+
+class MailveilDaemon:
+    """One mailveil process listening on 127.0.0.1:port."""
+
+    def __init__(self, binary, port, gnupg_home, log_path):
+        self.binary = binary
+        self.port = port
+        self.gnupg_home = gnupg_home
+        self.log_path = log_path
+        self.process = None
+
+    @property
+    def socket_spec(self):
+        return "inet:%d@127.0.0.1" % self.port
+
+    def start(self, timeout=20):
+        """Starts the daemon and waits until its port accepts connections."""
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [self.binary, "-f", "-p", self.socket_spec, "-k", self.gnupg_home],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+        with open(self.log_path + ".pid", "w") as out:
+            out.write("%d\n" % self.process.pid)
+
+        def ready_or_dead():
+            return self.process.poll() is not None or port_accepts(self.port)
+        wait_until(ready_or_dead, timeout)
+        if self.process.poll() is not None:
+            raise AssertionError("mailveil exited at start with status %s\n--- mailveil log ---\n%s"
+                                 % (self.process.returncode, self.log_text()))
+        if not port_accepts(self.port):
+            raise AssertionError("mailveil does not accept on %s within %ds\n--- mailveil log ---\n%s"
+                                 % (self.socket_spec, timeout, self.log_text()))
+
+    def stop(self, timeout=15):
+        """SIGTERM, then SIGKILL if it lingers; returns the exit status (None if never started)."""
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+                raise AssertionError("mailveil ignored SIGTERM for %ds and was killed" % timeout)
+        if os.path.exists(self.log_path + ".pid"):
+            os.unlink(self.log_path + ".pid")
+        return self.process.returncode
+
+    def is_running(self):
+        return self.process is not None and self.process.poll() is None
+
+    def log_text(self):
+        if not os.path.exists(self.log_path):
+            return "(no mailveil log at %s)" % self.log_path
+        return Path(self.log_path).read_text(errors="replace")
+
+    def decisions(self):
+        """The decision lines of the log, each as a dict of its key=value fields."""
+        return [dict((key, value.strip('"')) for key, value in
+                     re.findall(r'(\w+)=("(?:[^"\\]|\\.)*"|\S*)', line))
+                for line in self.log_text().splitlines() if "decision=" in line]
+
+    def decisions_for(self, queue_id):
+        return [entry for entry in self.decisions() if entry.get("queue_id") == queue_id]
+
+
+def kill_leftover(log_path):
+    """Ends a daemon an earlier, aborted run left behind (recorded in LOG.pid).
+
+    Only the recorded process id is signalled, and only when it still runs the
+    mailveil binary.
+    """
+    pid_file = log_path + ".pid"
+    if not os.path.exists(pid_file):
+        return
+    pid = int(Path(pid_file).read_text().strip() or 0)
+    os.unlink(pid_file)
+    try:
+        command = Path("/proc/%d/cmdline" % pid).read_bytes().split(b"\0")[0]
+    except OSError:
+        return
+    if os.path.basename(command) == b"mailveil":
+        os.kill(pid, signal.SIGKILL)

@@ -1,0 +1,209 @@
+"""The whole mail path on loopback: keyrings, Postfix, mailveil, swaks, Maildirs.
+
+``MailStack(root, mailveil_binary, keyed=[...], unkeyed=[...])`` lays out
+everything under ``root`` (wiped first, so each run starts clean and a failed
+run's files stay for inspection until the next):
+
+    root/keys/milter/      public keys of the keyed people, used by mailveil
+    root/keys/<local>/     each keyed person's own secret key
+    root/postfix/          the Postfix instance (etc/, spool/, mail/, maillog)
+    root/mailveil.log      the daemon's stderr
+    root/outgoing/         the exact DATA handed to swaks
+
+Unix socket paths are limited to 108 bytes: when root is so deep that
+gpg-agent's or Postfix's sockets would not fit, root/keys and the Postfix
+queue are links to short /tmp folders, removed again by ``stop()``.
+
+``start()`` brings up Postfix and mailveil, ``stop()`` takes everything down
+again (safe to call more than once, and after a failed start).
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import keyring
+from mailveil_daemon import MailveilDaemon, kill_leftover
+from postfix import PostfixInstance, free_port, wait_until
+
+SWAKS_TOKENS = re.compile(rb"\\n|%(?:NEWLINE|FROM_ADDRESS|TO_ADDRESS|MESSAGEID|SWAKS_VERSION|"
+                          rb"DATE|NEW_HEADERS|BODY)%")
+
+
+class StackError(AssertionError):
+    """A failed check whose message already carries the logs (see diagnostics())."""
+
+
+class SmtpResult:
+    """What swaks saw: exit status, transcript and the queue id Postfix gave."""
+
+    def __init__(self, returncode, transcript):
+        self.returncode = returncode
+        self.transcript = transcript
+        match = re.search(r"queued as ([0-9A-F]+)", transcript)
+        self.queue_id = match.group(1) if match else None
+
+    @property
+    def replies(self):
+        """The server's reply lines ('<~ ' or '<** ' prefixed in swaks output)."""
+        return [line for line in self.transcript.splitlines() if re.match(r"\s*<", line)]
+
+
+class MailStack:
+    """Postfix + mailveil + keyrings for one test (or the demo)."""
+
+    def __init__(self, root, mailveil_binary, keyed, unkeyed):
+        self.root = os.path.abspath(root)
+        self.mailveil_binary = mailveil_binary
+        self.cast = (keyed, unkeyed)
+        self.people = {}
+        self.milter_home = None
+        self.smtp_port = free_port()
+        self.milter_port = free_port()
+        while self.milter_port == self.smtp_port:
+            self.milter_port = free_port()
+        self.postfix = PostfixInstance(os.path.join(self.root, "postfix"),
+                                       self.smtp_port, self.milter_port)
+        self.daemon = None
+        self.sent = 0
+
+    # -- life cycle -----------------------------------------------------
+
+    def start(self):
+        self._clean_leftovers()
+        self.milter_home, self.people = keyring.make_people(self._keys_root(), *self.cast)
+        self.postfix.create(sorted(self.people))
+        self.postfix.start()
+        self.daemon = MailveilDaemon(self.mailveil_binary, self.milter_port,
+                                     self.milter_home.path, self.log_path)
+        self.daemon.start()
+
+    def _keys_root(self):
+        """root/keys, or a link there to a short folder when sockets would not fit."""
+        keys = os.path.join(self.root, "keys")
+        if len(keys) + len("/milter/S.gpg-agent.browser") < 100:
+            return keys
+        os.symlink(tempfile.mkdtemp(prefix="mailveil-keys-"), keys)
+        return os.path.realpath(keys)
+
+    @property
+    def log_path(self):
+        return os.path.join(self.root, "mailveil.log")
+
+    def stop_leftovers(self):
+        """Stops what an aborted earlier run in the same root left running."""
+        kill_leftover(self.log_path)
+        self.postfix.stop()
+        self._stop_agents()
+        self._release_short_paths()
+
+    def _clean_leftovers(self):
+        """stop_leftovers(), then wipes root."""
+        self.stop_leftovers()
+        shutil.rmtree(self.root, ignore_errors=True)
+        os.makedirs(os.path.join(self.root, "outgoing"))
+
+    def stop(self):
+        """Stops mailveil, Postfix and every gpg-agent; raises only after all are stopped."""
+        errors = []
+        for step in (self.stop_mailveil, self.postfix.stop, self._stop_agents,
+                     self._release_short_paths):
+            try:
+                step()
+            except Exception as error:  # keep stopping the rest
+                errors.append("%s: %s" % (step.__name__, error))
+        if errors:
+            raise AssertionError("while stopping: " + "; ".join(errors))
+
+    def stop_mailveil(self):
+        """Stops the daemon (SIGTERM); asserts that it exited cleanly."""
+        if self.daemon is None:
+            return
+        status = self.daemon.stop()
+        if status not in (None, 0):
+            raise AssertionError("mailveil exited with status %s on SIGTERM\n%s"
+                                 % (status, self.daemon.log_text()))
+
+    def start_mailveil(self):
+        self.daemon.start()
+
+    def _release_short_paths(self):
+        """Removes the /tmp folders that stand in for too deep paths (links stay)."""
+        self.postfix.release_short_spool()
+        keys = os.path.join(self.root, "keys")
+        if os.path.islink(keys):
+            shutil.rmtree(os.path.realpath(keys), ignore_errors=True)
+
+    def _stop_agents(self):
+        for home in _gnupg_homes(os.path.join(self.root, "keys")):
+            keyring.GnupgHome(home).stop_agent()
+
+    # -- sending --------------------------------------------------------
+
+    def send(self, data, recipients, sender="sender@example.net"):
+        """Sends data over SMTP with swaks; returns an SmtpResult (also on refusal).
+
+        swaks turns LF into CRLF, dot-stuffs, and ends DATA with "\\r\\n.", so
+        a file ending in a line end would gain an empty last line: the copy
+        handed to swaks has its final line end removed, making the body
+        Postfix receives exactly data's body. swaks also rewrites a few
+        tokens ("\\n", %DATE%, ...); data containing them is refused here.
+        """
+        if SWAKS_TOKENS.search(data) or data.startswith(b"From "):
+            raise ValueError("message contains text swaks would rewrite")
+        self.sent += 1
+        path = os.path.join(self.root, "outgoing", "%02d.eml" % self.sent)
+        with open(path, "wb") as out:
+            out.write(re.sub(rb"\r?\n\Z", b"", data))
+        command = ["swaks", "--server", "127.0.0.1:%d" % self.smtp_port, "--helo", "client.test",
+                   "--from", sender, "--to", ",".join(recipients), "--data", "@" + path,
+                   "--suppress-data", "--timeout", "60"]
+        result = subprocess.run(command, capture_output=True, timeout=120)
+        return SmtpResult(result.returncode,
+                          (result.stdout + result.stderr).decode("utf-8", "replace"))
+
+    def send_accepted(self, data, recipients, sender="sender@example.net"):
+        """send() that asserts Postfix queued the message; returns the queue id."""
+        result = self.send(data, recipients, sender)
+        if result.returncode != 0 or result.queue_id is None:
+            raise StackError("Postfix did not accept the message (swaks exit %d):\n%s\n%s"
+                                 % (result.returncode, "\n".join(result.replies),
+                                    self.diagnostics()))
+        return result.queue_id
+
+    # -- receiving ------------------------------------------------------
+
+    def wait_for_delivery(self, address, count=1, timeout=30):
+        """Polls address's Maildir until it holds count messages; returns their bytes."""
+        found = wait_until(lambda: len(self.postfix.delivered_files(address)) >= count, timeout)
+        paths = self.postfix.delivered_files(address)
+        if not found:
+            raise StackError("%d message(s) for %s after %ds, expected %d\n%s"
+                                 % (len(paths), address, timeout, count, self.diagnostics()))
+        return [Path(path).read_bytes() for path in paths]
+
+    def delivered(self, address):
+        return [Path(path).read_bytes() for path in self.postfix.delivered_files(address)]
+
+    def wait_until_idle(self, timeout=30):
+        """Polls until Postfix's queue is empty (everything delivered or bounced)."""
+        if not wait_until(lambda: not self.postfix.queued_ids(), timeout):
+            raise StackError("Postfix queue not empty after %ds:\n%s\n%s"
+                                 % (timeout, self.postfix.queue_listing(), self.diagnostics()))
+
+    def diagnostics(self):
+        """Postfix's maillog tail, the queue and mailveil's log, for failure messages."""
+        queue = self.postfix.queue_listing() if self.postfix.is_running() else "(postfix down)"
+        log = self.daemon.log_text() if self.daemon else "(mailveil never started)"
+        return ("--- Postfix maillog (%s, last lines) ---\n%s\n--- postqueue -p ---\n%s"
+                "--- mailveil log (%s) ---\n%s" % (self.postfix.maillog, self.postfix.maillog_tail(),
+                                                   queue, self.log_path, log))
+
+
+def _gnupg_homes(keys_root):
+    if not os.path.isdir(keys_root):
+        return []
+    return [os.path.join(keys_root, name) for name in sorted(os.listdir(keys_root))]

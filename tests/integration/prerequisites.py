@@ -1,0 +1,69 @@
+"""What the integration tests need, and what happens when it is missing.
+
+They need root (Postfix starts as root), the Debian packages postfix, swaks,
+gnupg and notmuch, and the two built binaries, passed in by CTest through
+MAILVEIL_BIN and MAILVEIL_FILTER_BIN; MAILVEIL_IT_SCRATCH names the folder in
+the build tree the tests work in.
+
+When something is missing:
+ * with CI=true the test FAILS, naming what is missing (CI must never pass
+   by skipping);
+ * otherwise it is skipped with unittest's skip, and CTest reports it as
+   "Not Run / Skipped" (SKIP_REGULAR_EXPRESSION in CMakeLists.txt), never as
+   passed.
+"""
+
+import os
+import pwd
+import shutil
+import unittest
+
+COMMANDS = ("postfix", "postqueue", "sendmail", "swaks", "gpg", "gpgconf", "notmuch")
+SEARCH_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/bin", "/sbin"])
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def in_ci():
+    return os.environ.get("CI", "").lower() in ("true", "1", "yes")
+
+
+def binary(variable):
+    """The path CTest passed in variable ('' when unset)."""
+    return os.environ.get(variable, "")
+
+
+def scratch_root():
+    """The work folder: $MAILVEIL_IT_SCRATCH, else tests/integration/.scratch."""
+    return os.environ.get("MAILVEIL_IT_SCRATCH") or os.path.join(HERE, ".scratch")
+
+
+def problems():
+    """Everything that stops the tests from running here, as readable lines."""
+    found = []
+    if os.geteuid() != 0:
+        found.append("not running as root (Postfix needs it)")
+    for command in COMMANDS:
+        if shutil.which(command, path=SEARCH_PATH) is None:
+            found.append("command %r not found (apt-get install postfix swaks gnupg notmuch)"
+                         % command)
+    try:
+        pwd.getpwnam("postfix")
+    except KeyError:
+        found.append("no 'postfix' user (the postfix package is not installed)")
+    for variable in ("MAILVEIL_BIN", "MAILVEIL_FILTER_BIN"):
+        path = binary(variable)
+        if not path or not os.access(path, os.X_OK):
+            found.append("%s=%r is not an executable (run through ctest)" % (variable, path))
+    return found
+
+
+def require():
+    """Fails (CI=true) or skips (elsewhere) unless everything needed is here."""
+    missing = problems()
+    if not missing:
+        os.environ["PATH"] = SEARCH_PATH
+        return
+    text = "integration prerequisites missing: " + "; ".join(missing)
+    if in_ci():
+        raise AssertionError(text + " -- CI=true, so this is a failure, not a skip")
+    raise unittest.SkipTest(text)
