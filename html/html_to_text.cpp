@@ -1,0 +1,46 @@
+// html_to_text.cpp - the pipeline: charset, decode, prepass, parse, lay out, render.
+#include "html/html_to_text.h"
+
+#include "html/charset.h"
+#include "html/decode.h"
+#include "html/dom.h"
+#include "html/layout.h"
+#include "html/links.h"
+#include "html/prepass.h"
+#include "html/render.h"
+
+#include <algorithm>
+
+namespace mailveil::html {
+namespace {
+
+constexpr std::size_t kMinWidth = 20;
+constexpr std::size_t kMaxWidth = 500;
+// Offsets inside the converter are 32-bit.
+constexpr std::size_t kHardInputLimit = 1024u * 1024u * 1024u;
+
+} // namespace
+
+Text convert(std::string_view html, std::string_view mime_charset, const Options& options) {
+    if (html.size() > std::min(options.max_input_bytes, kHardInputLimit))
+        throw TooLarge("HTML part of " + std::to_string(html.size()) + " bytes is over the limit");
+    Options opts = options;
+    opts.width = std::clamp(opts.width, kMinWidth, kMaxWidth);
+
+    const Charset charset = decide_charset(html, mime_charset);
+    const std::string utf8 = prepass(decode_to_utf8(html.substr(charset.bom_length), charset.name));
+    if (utf8.size() > kHardInputLimit)
+        throw TooLarge("HTML part too large once decoded");
+    const DocPtr doc = parse_html(utf8);
+    LinkTable links(base_href(doc.get()));
+    const std::vector<Block> blocks = lay_out(doc.get(), opts, links);
+    return render_blocks(blocks, opts.link_list ? links.urls() : std::vector<std::string>{},
+                         opts.width);
+}
+
+std::string to_text(std::string_view html, std::string_view mime_charset, const Options& options) {
+    const Text text = convert(html, mime_charset, options);
+    return options.flowed ? format_flowed(text) : format_plain(text);
+}
+
+} // namespace mailveil::html

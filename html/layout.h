@@ -1,0 +1,31 @@
+// layout.h - walk the parsed document and cut it into blocks.
+//
+// Decides what a reader sees and where lines start: block elements start and
+// end lines and ask for blank lines (collapsing like CSS margins), lists get
+// markers, blockquotes a quote level, headings and rules their own blocks,
+// links a reference number, images their alt text; hidden and non-visual
+// elements are skipped. Layout tables flow cell by cell; data tables are
+// collected cell by cell and laid out by tables.h.
+//
+// The walk follows the tree's parent/sibling pointers, so it needs no stack
+// of its own proportional to the depth beyond one small frame per element;
+// list and quote nesting deeper than a fixed cap no longer indents. Never
+// fails on any tree libxml2 builds.
+#pragma once
+
+#include "html/block.h"
+#include "html/html_to_text.h"
+#include "html/links.h"
+
+#include <libxml/tree.h>
+#include <vector>
+
+namespace mailveil::html {
+
+// Blocks of the document in reading order; link numbers go into `links`.
+std::vector<Block> lay_out(xmlDoc* doc, const Options& options, LinkTable& links);
+
+// The href of the document's <base>, or "".
+std::string base_href(xmlDoc* doc);
+
+} // namespace mailveil::html

@@ -1,0 +1,44 @@
+// junk_test.cpp - what mail senders add that no reader should see.
+#include "convert.h"
+
+#include <catch2/catch.hpp>
+
+using test_html::text;
+
+TEST_CASE("script, style, head and comments are absent", "[html][junk]") {
+    CHECK(text("<html><head><title>T</title><style>p{color:red}</style></head><body>"
+               "<script>alert(1)</script><!-- note -->Hi<style>.x{}</style></body></html>") ==
+          "Hi\n");
+}
+
+TEST_CASE("MSO conditional comments are absent; downlevel-revealed content stays", "[html][junk]") {
+    CHECK(text("<p>a<!--[if mso]><table><tr><td>Outlook only</td></tr></table><![endif]-->"
+               "<!--[if !mso]><!-->b<!--<![endif]--> <![if !vml]>c<![endif]></p>") == "ab c\n");
+}
+
+TEST_CASE("hidden elements are absent", "[html][junk]") {
+    CHECK(text("<div style=\"display:none;max-height:0\">preheader</div>"
+               "<span style=\"DISPLAY: NONE !important\">x</span>"
+               "<div style=\"mso-hide:all\">y</div><p hidden>z</p>"
+               "<div style=\"max-height:0px;overflow:hidden\">w</div>"
+               "<div style=\"visibility:hidden\">v</div><p>Visible</p>") == "Visible\n");
+}
+
+TEST_CASE("preheader filler characters are absent", "[html][junk]") {
+    CHECK(text("<div>Sale starts now&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;"
+               "&nbsp;&#847;&zwnj;&#8203;&nbsp;</div><p>Body</p>") == "Sale starts now\n\nBody\n");
+}
+
+TEST_CASE("tracking pixels are absent", "[html][junk]") {
+    CHECK(text("<p>Hi<img src=\"https://t.example/open.gif\" width=1 height=1 alt=\"pixel\">"
+               "<img src=x.gif style=\"width:0;height:0\" alt=\"t\"></p>") == "Hi\n");
+}
+
+TEST_CASE("svg, forms controls and objects are absent", "[html][junk]") {
+    CHECK(text("<p>a<svg><text>svgtext</text></svg><select><option>o</option></select>"
+               "<input value=v><object>obj</object>b</p>") == "ab\n");
+}
+
+TEST_CASE("runs of nbsp collapse; a single nbsp is a space", "[html][junk]") {
+    CHECK(text("<p>a&nbsp;&nbsp;&nbsp;b 10&nbsp;km</p>") == "a b 10 km\n");
+}
