@@ -30,6 +30,8 @@ class LineSink {
             blank(depth);
             return;
         }
+        if (text == "--")
+            text = "-- "; // the signature separator, which mail readers look for
         lines_.push_back({depth, std::move(text), brk});
     }
     unsigned last_depth() const { return lines_.empty() ? 0 : lines_.back().quote_depth; }

@@ -1,5 +1,6 @@
 // render.h - blocks -> wrapped lines; lines -> plain or format=flowed text.
 //
+// A line "--" becomes the signature separator "-- ".
 // Blank lines between blocks follow the blocks' margins, never two in a row,
 // never at the start or end; a blank line between quoted blocks keeps the
 // shallower quote depth. The link list ("[n] URL", one a line) ends the text.
