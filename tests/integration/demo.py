@@ -115,6 +115,8 @@ def run(mailveil, root):
         show_what_alice_reads(stack, delivered)
         show_log(stack)
     finally:
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C must not cut this short
         section("8. Stopping mailveil, Postfix and gpg-agent")
         stack.stop()
         print("    stopped; files kept in %s" % stack.root)
@@ -140,7 +142,12 @@ def main():
     elif not args.mailveil:
         parser.error("--mailveil is required")
     else:
-        run(args.mailveil, args.root)
+        try:
+            run(args.mailveil, args.root)
+        except KeyboardInterrupt:
+            print("\ninterrupted; everything started has been stopped", file=sys.stderr)
+            return 130
+    return 0
 
 
 if __name__ == "__main__":

@@ -272,7 +272,7 @@ class PostfixInstance:
             folder = os.path.join(self.maildir(address), sub)
             if os.path.isdir(folder):
                 paths += [os.path.join(folder, name) for name in os.listdir(folder)]
-        return sorted(paths, key=os.path.getmtime)
+        return sorted(paths, key=lambda path: (os.path.getmtime(path), os.path.basename(path)))
 
     def maillog_tail(self, lines=40):
         if not os.path.exists(self.maillog):

@@ -211,6 +211,7 @@ class PostfixTest(unittest.TestCase):
         self.assertEqual(self.attachment(entity), attachment,
                          "the decrypted attachment differs from the random bytes sent")
         self.assert_one_decision(queue_id, sent, [BOB], decision="encrypted", rcpts="1")
+        self.assert_notmuch_reads(BOB, "東京の天気は晴れです。 ✓".encode())
 
     @staticmethod
     def attachment(raw):
