@@ -58,7 +58,7 @@ def body(raw):
 def original_entity(sent):
     """The MIME entity RFC 3156 wraps: Content-* fields + CRLF + body, CRLF line ends."""
     content_fields = [text for name, text in header_fields(sent) if name.startswith("content-")]
-    return to_crlf(b"\r\n".join(content_fields) + b"\r\n\r\n" + body(sent))
+    return to_crlf(b"".join(field + b"\r\n" for field in content_fields) + b"\r\n" + body(sent))
 
 
 def parse(raw):

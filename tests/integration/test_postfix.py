@@ -231,7 +231,7 @@ class PostfixTest(unittest.TestCase):
 
     @with_logs
     def test_already_encrypted_passes_unchanged(self):
-        for name in ("pgp_mime_encrypted.eml", "inline_pgp.eml"):
+        for name in ("pgp_mime_encrypted.eml", "inline_pgp.eml", "smime_encrypted.eml"):
             with self.subTest(message=name):
                 sent = data(name)
                 queue_id = self.stack.send_accepted(sent, [BOB])
