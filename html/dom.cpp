@@ -117,11 +117,24 @@ char lower(char c) {
 
 } // namespace
 
+bool contains_ci(std::string_view haystack, std::string_view needle) {
+    if (needle.empty())
+        return true;
+    for (std::size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
+        std::size_t k = 0;
+        while (k < needle.size() && lower(haystack[i + k]) == needle[k])
+            ++k;
+        if (k == needle.size())
+            return true;
+    }
+    return false;
+}
+
 DocPtr parse_html(std::string_view utf8) {
     if (utf8.size() > static_cast<std::size_t>(INT_MAX))
         throw TooLarge("HTML part too large to parse");
     constexpr int kOptions = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
-                             HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC;
+                             HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT;
     // An empty buffer yields no document at all; parse a lone space instead.
     const std::string_view input = utf8.empty() ? std::string_view(" ") : utf8;
     DocPtr doc(
@@ -185,7 +198,7 @@ template <typename F> void for_each_declaration(std::string_view s, F&& f) {
 std::string style_value(const xmlNode* element, std::string_view property) {
     const auto style = attribute(element, "style");
     std::string found;
-    if (style) // later declarations win, as in CSS
+    if (style && !style->empty()) // later declarations win, as in CSS
         for_each_declaration(*style, [&](const std::string& name, const std::string& value) {
             if (name == property)
                 found = value;
@@ -200,6 +213,10 @@ bool is_hidden(const xmlNode* element) {
         return true;
     const auto style = attribute(element, "style");
     if (!style)
+        return false;
+    // Most styles hide nothing; skip parsing those.
+    if (!contains_ci(*style, "none") && !contains_ci(*style, "hidden") &&
+        !contains_ci(*style, "mso-hide") && !contains_ci(*style, "opacity"))
         return false;
     bool display_none = false, hidden = false, zero_height = false, overflow_hidden = false;
     for_each_declaration(*style, [&](const std::string& name, const std::string& value) {

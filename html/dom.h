@@ -65,6 +65,9 @@ std::optional<std::string> attribute(const xmlNode* element, const char* name);
 // opacity:0, or (max-)height:0 with overflow:hidden (the usual preheader tricks).
 bool is_hidden(const xmlNode* element);
 
+// Whether haystack contains needle (lowercase ASCII), ignoring ASCII case.
+bool contains_ci(std::string_view haystack, std::string_view needle);
+
 // The value of one declaration in a style="" attribute, lowercased, without
 // spaces and "!important"; empty when absent.
 std::string style_value(const xmlNode* element, std::string_view property);

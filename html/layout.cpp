@@ -135,6 +135,12 @@ bool has_mso_class(const xmlNode* n) {
     return cls && cls->starts_with("Mso");
 }
 
+// Word's <span style='mso-list:Ignore'> holding a list item's marker.
+bool is_mso_list_marker(const xmlNode* n) {
+    const auto style = attribute(n, "style");
+    return style && contains_ci(*style, "mso-list") && style_value(n, "mso-list") == "ignore";
+}
+
 // Word's list bullets, written in the Symbol and Wingdings fonts.
 bool is_mso_bullet(std::string_view s) {
     return s == "\xC2\xB7" || s == "o" || s == "\xC2\xA7" || s == "\xC3\xBC" || s == "\xC3\x98" ||
@@ -515,7 +521,7 @@ class Walker {
         Frame f{n, info.kind, info.margin};
         if (table_) {
             enter_in_table(n, f);
-            if (f.kind == Kind::inline_ && style_value(n, "mso-list") == "ignore") {
+            if (f.kind == Kind::inline_ && is_mso_list_marker(n)) {
                 f.mso_marker = true;
                 ++mso_marker_;
             }
@@ -524,7 +530,7 @@ class Walker {
         }
         switch (info.kind) {
         case Kind::inline_:
-            if (style_value(n, "mso-list") == "ignore") {
+            if (is_mso_list_marker(n)) {
                 f.mso_marker = true;
                 ++mso_marker_;
             }

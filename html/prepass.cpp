@@ -26,6 +26,28 @@ bool starts_with_ci(std::string_view s, std::size_t pos, std::string_view prefix
     return true;
 }
 
+// For <style ...> or <script ...> at pos: the position after its end tag
+// (or the end of input, as the parser would read it); otherwise 0.
+std::size_t raw_text_end(std::string_view in, std::size_t pos) {
+    for (std::string_view name : {std::string_view("style"), std::string_view("script")}) {
+        const std::size_t after = pos + 1 + name.size();
+        if (!starts_with_ci(in, pos + 1, name) || after >= in.size())
+            continue;
+        const char c = in[after];
+        if (c != '>' && c != '/' && c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f')
+            continue;
+        for (std::size_t k = in.find("</", after); k != std::string_view::npos;
+             k = in.find("</", k + 2)) {
+            if (starts_with_ci(in, k + 2, name)) {
+                const auto gt = in.find('>', k);
+                return gt == std::string_view::npos ? in.size() : gt + 1;
+            }
+        }
+        return in.size();
+    }
+    return 0;
+}
+
 } // namespace
 
 std::string prepass(std::string_view in) {
@@ -53,11 +75,18 @@ std::string prepass(std::string_view in) {
             }
         }
         if (starts_with_ci(in, i, "<!--")) {
-            // Copy comments whole: their inside is no markup.
+            // Comments (MSO conditionals among them) are never shown: drop
+            // them here, which also spares the parser the work.
+            if (starts_with_ci(in, i + 4, ">") || starts_with_ci(in, i + 4, "->")) {
+                i = in.find('>', i + 4) + 1; // "<!-->" and "<!--->" are empty comments
+                continue;
+            }
             const auto end = in.find("-->", i + 4);
-            const std::size_t stop = end == std::string_view::npos ? in.size() : end + 3;
-            out.append(in.substr(i, stop - i));
-            i = stop;
+            i = end == std::string_view::npos ? in.size() : end + 3;
+            continue;
+        }
+        if (const auto skip = raw_text_end(in, i)) {
+            i = skip;
             continue;
         }
         // <name:rest or </name:rest

@@ -1,11 +1,13 @@
 // prepass.h - repair what libxml2's HTML parser would misread in mail HTML.
 //
-// Two fixes on the UTF-8 text before parsing, in one linear pass:
+// Fixes on the UTF-8 text before parsing, in one linear pass:
 //  - Word/Outlook "downlevel-revealed" conditionals <![if !supportLists]> and
 //    <![endif]> are removed (libxml2 would show them as text); what lies
 //    between them stays, as in every non-IE renderer.
 //  - Namespaced tags (<o:p>, <v:shape>, <st1:place>) get '-' for ':'; libxml2
 //    drops the prefix, which would turn Outlook's inline <o:p> into a <p>.
+//  - Comments (MSO conditionals among them) and the contents of <style> and
+//    <script> are removed: never shown, and the parser need not build them.
 //
 // Never fails.
 #pragma once

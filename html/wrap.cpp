@@ -27,6 +27,8 @@ bool looks_like_url(std::string_view token) {
 }
 
 int char_width(ucs4_t c) {
+    if (c >= 0x20 && c < 0x7F)
+        return 1;
     const int w = uc_width(c, "UTF-8");
     return w < 0 ? 0 : w;
 }
@@ -37,6 +39,11 @@ std::size_t display_width(std::string_view utf8) {
     const auto* s = reinterpret_cast<const uint8_t*>(utf8.data());
     std::size_t width = 0;
     for (std::size_t i = 0; i < utf8.size();) {
+        if (static_cast<unsigned char>(utf8[i]) < 0x80) {
+            width += utf8[i] >= 0x20 && utf8[i] < 0x7F ? 1 : 0;
+            ++i;
+            continue;
+        }
         ucs4_t c;
         const int n = u8_mbtouc(&c, s + i, utf8.size() - i);
         width += static_cast<std::size_t>(char_width(c));
@@ -83,10 +90,13 @@ std::vector<WrappedLine> wrap_line(std::string_view text, std::span<const std::u
     std::size_t candidate = 0; // best break so far (0: none)
     std::size_t column_at_candidate = 0;
     for (std::size_t i = 0; i < n;) {
-        ucs4_t c;
-        int len = u8_mbtouc(&c, s + i, n - i);
-        if (len <= 0)
-            len = 1;
+        ucs4_t c = s[i];
+        int len = 1;
+        if (c >= 0x80) {
+            len = u8_mbtouc(&c, s + i, n - i);
+            if (len <= 0)
+                len = 1;
+        }
         if (i > line_start && (brk[i] == UC_BREAK_POSSIBLE || brk[i] == UC_BREAK_MANDATORY)) {
             candidate = i;
             column_at_candidate = column;
