@@ -26,7 +26,7 @@ CheckRun run_check(const Options& opt, const ProgressFn& progress) {
         // SMTP part inside TLS failed). STARTTLS: only if it is offered.
         bool tls_reachable = opt.implicit_tls
                                  ? d.session.has_value() || d.failed_stage == Stage::handshake
-                                 : d.starttls_offered;
+                                 : d.starttls_offered && d.failed_stage != Stage::starttls;
         if (!opt.quick && tls_reachable) {
             run.scan = scan(opt, progress);
             judge_scan(opt, *run.scan, run.findings);

@@ -22,14 +22,14 @@ ProbeOutcome probe(const Options& opt, TlsVersion version,
                 return {K::busy, 0, 0, "dropped before the banner"};
             }
             if (banner.code != 220)
-                return {banner.transient_failure() ? K::busy : K::failed, 0, 0,
+                return {banner.code == 421 ? K::busy : K::failed, 0, 0,
                         "banner " + banner.summary()};
             EhloResult ehlo = smtp.ehlo(opt.ehlo_name);
             if (!ehlo.has("STARTTLS"))
                 return {K::failed, 0, 0, "STARTTLS not offered"};
             SmtpReply go = smtp.command("STARTTLS");
             if (go.code != 220)
-                return {go.transient_failure() ? K::busy : K::failed, 0, 0,
+                return {go.code == 421 ? K::busy : K::failed, 0, 0,
                         "STARTTLS answered " + go.summary()};
         }
         conn.write_all(build_client_hello(version, suites, sni_for(opt)), opt.timeout);

@@ -1,0 +1,283 @@
+"""tlsfixture - test certificates, private Postfix instances, gnutls-serv and
+the mailveil-tlscheck command, for the tlscheck integration tests.
+
+Everything listens on 127.0.0.1 on ports picked at run time, lives in a
+private temporary directory and is stopped again when the test ends.
+Failure modes: a missing package or missing root skips the test (exit 77,
+shown by CTest as skipped) unless CI=true, where it fails loudly; a server
+that does not come up raises, failing the test with its log.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+SKIP = 77
+
+
+def need(condition, what):
+    """Skip (or, with CI=true, fail) when a precondition is missing."""
+    if condition:
+        return
+    if os.environ.get("CI") == "true":
+        print(f"FAIL: {what} (required in CI)", file=sys.stderr)
+        sys.exit(1)
+    print(f"SKIP: {what}", file=sys.stderr)
+    sys.exit(SKIP)
+
+
+def need_programs(*names):
+    for n in names:
+        need(shutil.which(n) or os.path.exists(f"/usr/sbin/{n}"), f"{n} is not installed")
+
+
+def need_root():
+    need(os.geteuid() == 0, "needs root (runs a private Postfix)")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, timeout=15.0, log=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+    detail = open(log).read()[-3000:] if log and os.path.exists(log) else ""
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout} s\n{detail}")
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+class Certs:
+    """A test CA and leaves: good, self-signed, expired, wrong host name."""
+
+    NAME = "mail.test.example"
+
+    def __init__(self, base):
+        self.dir = os.path.join(base, "certs")
+        os.makedirs(self.dir)
+        d = self.dir
+        with open(os.path.join(d, "ca.cnf"), "w") as f:
+            f.write(
+                "[ca]\ndefault_ca = testca\n[testca]\ndir = .\ndatabase = index.txt\n"
+                "new_certs_dir = .\nserial = serial\ndefault_md = sha256\npolicy = anything\n"
+                "unique_subject = no\n[anything]\ncommonName = supplied\n"
+                "[good]\nsubjectAltName = DNS:mail.test.example, DNS:*.mx.test.example\n"
+                "basicConstraints = CA:FALSE\nextendedKeyUsage = serverAuth\n"
+                "[wrong]\nsubjectAltName = DNS:other.test.example\n"
+                "basicConstraints = CA:FALSE\nextendedKeyUsage = serverAuth\n"
+            )
+        open(os.path.join(d, "index.txt"), "w").close()
+        with open(os.path.join(d, "serial"), "w") as f:
+            f.write("01\n")
+        run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key",
+             "-out", "ca.pem", "-days", "60", "-subj", "/CN=mailveil tlscheck test CA"], cwd=d)
+        self._leaf("good", "good", None, None)
+        self._leaf("expired", "good", "20200101000000Z", "20210101000000Z")
+        self._leaf("wronghost", "wrong", None, None)
+        run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+             "selfsigned.key", "-out", "selfsigned.pem", "-days", "365", "-subj",
+             f"/CN={self.NAME}", "-addext", f"subjectAltName=DNS:{self.NAME}"], cwd=d)
+        self.ca = os.path.join(d, "ca.pem")
+
+    def _leaf(self, name, section, start, end):
+        d = self.dir
+        run(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key",
+             "-out", f"{name}.csr", "-subj", f"/CN={self.NAME}"], cwd=d)
+        dates = ["-startdate", start, "-enddate", end] if start else ["-days", "365"]
+        run(["openssl", "ca", "-batch", "-config", "ca.cnf", "-cert", "ca.pem", "-keyfile",
+             "ca.key", "-in", f"{name}.csr", "-out", f"{name}.pem", "-extensions", section,
+             "-notext", *dates], cwd=d)
+
+    def cert(self, name):
+        return os.path.join(self.dir, f"{name}.pem")
+
+    def key(self, name):
+        return os.path.join(self.dir, f"{name}.key")
+
+
+class Postfix:
+    """A private Postfix instance on 127.0.0.1 (port 25 role on a free port),
+    optionally with an implicit-TLS (smtps) service on a second port."""
+
+    def __init__(self, base, name, settings, smtps=False):
+        self.dir = os.path.join(base, name)
+        self.etc = os.path.join(self.dir, "etc")
+        self.log = os.path.join(self.dir, "maillog")
+        self.port = free_port()
+        self.smtps_port = free_port() if smtps else None
+        for sub in ("etc", "data", "spool"):
+            os.makedirs(os.path.join(self.dir, sub))
+        shutil.chown(os.path.join(self.dir, "data"), user="postfix")
+        d = self.dir
+        main = {
+            "compatibility_level": "3.6",
+            "queue_directory": f"{d}/spool",
+            "data_directory": f"{d}/data",
+            "maillog_file": self.log,
+            "maillog_file_prefixes": d,
+            "inet_interfaces": "127.0.0.1",
+            "inet_protocols": "ipv4",
+            "mynetworks": "127.0.0.0/8",
+            "mydestination": "",
+            "alias_maps": "",
+            "alias_database": "",
+            "myhostname": "mail.test.example",
+            "smtpd_banner": "$myhostname ESMTP tlscheck-test",
+        }
+        main.update(settings)
+        with open(os.path.join(self.etc, "main.cf"), "w") as f:
+            for k, v in main.items():
+                f.write(f"{k} = {v}\n")
+        with open("/etc/postfix/master.cf") as f:
+            master = f.read().splitlines()
+        out = []
+        for line in master:
+            if line.startswith("smtp      inet"):
+                out.append(f"127.0.0.1:{self.port} inet n - n - - smtpd")
+                if smtps:
+                    out.append(f"127.0.0.1:{self.smtps_port} inet n - n - - smtpd")
+                    out.append("  -o smtpd_tls_wrappermode=yes")
+                    out.append("  -o smtpd_tls_security_level=encrypt")
+            else:
+                out.append(line)
+        with open(os.path.join(self.etc, "master.cf"), "w") as f:
+            f.write("\n".join(out) + "\n")
+
+    def __enter__(self):
+        r = subprocess.run(["postfix", "-c", self.etc, "start"], capture_output=True, text=True)
+        self.started = r.returncode == 0
+        if r.returncode != 0:
+            noise = "overriding earlier entry"  # other instances' lines in /etc/postfix/main.cf
+            text = "\n".join(l for l in (r.stdout + r.stderr).splitlines() if noise not in l)
+            raise RuntimeError(f"postfix start failed: {text}")
+        wait_for_port(self.port, log=self.log)
+        if self.smtps_port:
+            wait_for_port(self.smtps_port, log=self.log)
+        return self
+
+    def __exit__(self, *exc):
+        subprocess.run(["postfix", "-c", self.etc, "stop"], capture_output=True)
+        pid_file = os.path.join(self.dir, "spool", "pid", "master.pid")
+        try:
+            pid = int(open(pid_file).read().split()[0])
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                os.kill(pid, 0)
+                time.sleep(0.1)
+            os.kill(pid, signal.SIGKILL)
+        except (OSError, ValueError, IndexError):
+            pass
+
+
+class GnutlsServ:
+    """gnutls-serv with a permissive priority string: a weak implicit-TLS server."""
+
+    PRIORITY = "NORMAL:+ARCFOUR-128:+3DES-CBC:+VERS-TLS1.0:+VERS-TLS1.1:+RSA"
+
+    def __init__(self, base, cert, key, priority=PRIORITY):
+        self.port = free_port()
+        self.log = os.path.join(base, "gnutls-serv.log")
+        self.cmd = ["gnutls-serv", "--echo", "-p", str(self.port), "--x509certfile", cert,
+                    "--x509keyfile", key, "--priority", priority]
+        self.proc = None
+
+    def __enter__(self):
+        self.proc = subprocess.Popen(self.cmd, stdout=open(self.log, "w"),
+                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        wait_for_port(self.port, log=self.log)
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def tool():
+    path = os.environ.get("TLSCHECK")
+    need(path and os.path.exists(path), "TLSCHECK does not name the built mailveil-tlscheck")
+    return path
+
+
+def check(*args, timeout=120):
+    """Run mailveil-tlscheck; returns (exit code, stdout, stderr)."""
+    r = subprocess.run([tool(), "--no-color", *args], capture_output=True, text=True,
+                       timeout=timeout)
+    return r.returncode, r.stdout, r.stderr
+
+
+def check_json(*args):
+    code, out, err = check("--json", *args)
+    try:
+        doc = json.loads(out)
+    except json.JSONDecodeError as e:
+        raise AssertionError(f"not JSON ({e}): {out!r} {err!r}")
+    return code, doc
+
+
+def tempdir(name):
+    base = os.environ.get("TLSCHECK_TMP", tempfile.gettempdir())
+    os.makedirs(base, exist_ok=True)
+    d = tempfile.TemporaryDirectory(prefix=f"{name}-", dir=base)
+    os.chmod(d.name, 0o755)  # Postfix's unprivileged processes must reach their queue
+    return d
+
+
+class Checker:
+    """Collects failed expectations and reports them all at the end."""
+
+    def __init__(self, name):
+        self.name = name
+        self.failures = []
+        self.passed = 0
+
+    def eq(self, what, got, want):
+        if got == want:
+            self.passed += 1
+        else:
+            self.failures.append(f"{what}: got {got!r}, want {want!r}")
+
+    def true(self, what, cond, detail=""):
+        if cond:
+            self.passed += 1
+        else:
+            self.failures.append(f"{what} {detail}".strip())
+
+    def finish(self):
+        for f in self.failures:
+            print(f"FAIL {self.name}: {f}", file=sys.stderr)
+        print(f"{self.name}: {self.passed} passed, {len(self.failures)} failed")
+        sys.exit(1 if self.failures else 0)
+
+
+def finding_ids(doc, severity=None):
+    return sorted(f["id"] for f in doc["findings"]
+                  if severity is None or f["severity"] == severity)
+
+
+def suite_codes(doc, version):
+    suites = doc.get("suites") or {}
+    return sorted(s["code"] for s in suites.get(version, {}).get("accepted", []))
+
+
+def accepted_protocols(doc):
+    return sorted(v for v, ok in (doc.get("protocols") or {}).items() if ok)
