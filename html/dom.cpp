@@ -206,11 +206,25 @@ std::string style_value(const xmlNode* element, std::string_view property) {
     return found;
 }
 
-bool is_hidden(const xmlNode* element) {
+bool is_hidden(const xmlNode* element, const ClassSet& hidden_classes) {
     if (!element->properties)
         return false;
     if (attribute(element, "hidden"))
         return true;
+    if (!hidden_classes.empty())
+        if (const auto cls = attribute(element, "class")) {
+            std::string_view list = *cls;
+            while (!list.empty()) {
+                const auto start = list.find_first_not_of(" \t\r\n\f");
+                if (start == std::string_view::npos)
+                    break;
+                list.remove_prefix(start);
+                const auto end = list.find_first_of(" \t\r\n\f");
+                if (hidden_classes.count(std::string(list.substr(0, end))))
+                    return true;
+                list = end == std::string_view::npos ? std::string_view() : list.substr(end);
+            }
+        }
     const auto style = attribute(element, "style");
     if (!style)
         return false;

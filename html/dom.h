@@ -13,6 +13,7 @@
 #include <libxml/tree.h>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -63,7 +64,9 @@ std::optional<std::string> attribute(const xmlNode* element, const char* name);
 
 // hidden attribute, display:none, visibility:hidden, mso-hide:all, or
 // opacity:0, or (max-)height:0 with overflow:hidden (the usual preheader tricks).
-bool is_hidden(const xmlNode* element);
+// Also hidden: an element with one of `hidden_classes` in its class attribute.
+using ClassSet = std::set<std::string>;
+bool is_hidden(const xmlNode* element, const ClassSet& hidden_classes);
 
 // Whether haystack contains needle (lowercase ASCII), ignoring ASCII case.
 bool contains_ci(std::string_view haystack, std::string_view needle);

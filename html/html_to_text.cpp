@@ -28,12 +28,12 @@ Text convert(std::string_view html, std::string_view mime_charset, const Options
     opts.width = std::clamp(opts.width, kMinWidth, kMaxWidth);
 
     const Charset charset = decide_charset(html, mime_charset);
-    const std::string utf8 = prepass(decode_to_utf8(html.substr(charset.bom_length), charset.name));
-    if (utf8.size() > kHardInputLimit)
+    const Prepassed input = prepass(decode_to_utf8(html.substr(charset.bom_length), charset.name));
+    if (input.html.size() > kHardInputLimit)
         throw TooLarge("HTML part too large once decoded");
-    const DocPtr doc = parse_html(utf8);
+    const DocPtr doc = parse_html(input.html);
     LinkTable links(base_href(doc.get()));
-    const std::vector<Block> blocks = lay_out(doc.get(), opts, links);
+    const std::vector<Block> blocks = lay_out(doc.get(), opts, links, input.hidden_classes);
     return render_blocks(blocks, opts.link_list ? links.urls() : std::vector<std::string>{},
                          opts.width);
 }

@@ -149,7 +149,8 @@ bool is_mso_bullet(std::string_view s) {
 
 class Walker {
   public:
-    Walker(const Options& options, LinkTable& links) : options_(options), links_(links) {}
+    Walker(const Options& options, LinkTable& links, const ClassSet& hidden_classes)
+        : options_(options), links_(links), hidden_classes_(hidden_classes) {}
 
     std::vector<Block> run(xmlNode* first) {
         const xmlNode* n = first;
@@ -516,7 +517,7 @@ class Walker {
         if (n->type != XML_ELEMENT_NODE)
             return false;
         const ElementInfo info = element_info(n);
-        if (info.kind == Kind::skip || is_hidden(n))
+        if (info.kind == Kind::skip || is_hidden(n, hidden_classes_))
             return false;
         Frame f{n, info.kind, info.margin};
         if (table_) {
@@ -586,7 +587,7 @@ class Walker {
             image(n);
             return false;
         case Kind::table:
-            if (is_data_table(n)) {
+            if (is_data_table(n, hidden_classes_)) {
                 start_data_table();
                 f.data_table = true;
             } else {
@@ -685,6 +686,7 @@ class Walker {
 
     const Options& options_;
     LinkTable& links_;
+    const ClassSet& hidden_classes_;
     std::vector<Block> blocks_;
     InlineText inline_;
     InlineText scratch_; // text between the cells of a data table: dropped
@@ -716,8 +718,9 @@ std::string base_href(xmlDoc* doc) {
     return {};
 }
 
-std::vector<Block> lay_out(xmlDoc* doc, const Options& options, LinkTable& links) {
-    Walker walker(options, links);
+std::vector<Block> lay_out(xmlDoc* doc, const Options& options, LinkTable& links,
+                           const std::set<std::string>& hidden_classes) {
+    Walker walker(options, links, hidden_classes);
     return walker.run(doc->children);
 }
 

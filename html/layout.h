@@ -18,12 +18,16 @@
 #include "html/links.h"
 
 #include <libxml/tree.h>
+#include <set>
+#include <string>
 #include <vector>
 
 namespace mailveil::html {
 
 // Blocks of the document in reading order; link numbers go into `links`.
-std::vector<Block> lay_out(xmlDoc* doc, const Options& options, LinkTable& links);
+// Elements with a class in hidden_classes are not shown.
+std::vector<Block> lay_out(xmlDoc* doc, const Options& options, LinkTable& links,
+                           const std::set<std::string>& hidden_classes);
 
 // The href of the document's <base>, or "".
 std::string base_href(xmlDoc* doc);

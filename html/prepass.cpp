@@ -27,8 +27,9 @@ bool starts_with_ci(std::string_view s, std::size_t pos, std::string_view prefix
 }
 
 // For <style ...> or <script ...> at pos: the position after its end tag
-// (or the end of input, as the parser would read it); otherwise 0.
-std::size_t raw_text_end(std::string_view in, std::size_t pos) {
+// (or the end of input, as the parser would read it); otherwise 0. A style
+// sheet's text goes to `css`.
+std::size_t raw_text_end(std::string_view in, std::size_t pos, std::string_view& css) {
     for (std::string_view name : {std::string_view("style"), std::string_view("script")}) {
         const std::size_t after = pos + 1 + name.size();
         if (!starts_with_ci(in, pos + 1, name) || after >= in.size())
@@ -39,19 +40,102 @@ std::size_t raw_text_end(std::string_view in, std::size_t pos) {
         for (std::size_t k = in.find("</", after); k != std::string_view::npos;
              k = in.find("</", k + 2)) {
             if (starts_with_ci(in, k + 2, name)) {
+                if (name == "style")
+                    css = in.substr(after, k - after);
                 const auto gt = in.find('>', k);
                 return gt == std::string_view::npos ? in.size() : gt + 1;
             }
         }
+        if (name == "style")
+            css = in.substr(after);
         return in.size();
     }
     return 0;
 }
 
+std::string lowercase_compact(std::string_view s) {
+    std::string out;
+    for (char c : s)
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f')
+            out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    return out;
+}
+
+// ".name" or "span.name": the class name, else "".
+std::string simple_class(std::string_view selector) {
+    while (!selector.empty() &&
+           std::string_view(" \t\r\n\f").find(selector.front()) != std::string_view::npos)
+        selector.remove_prefix(1);
+    while (!selector.empty() &&
+           std::string_view(" \t\r\n\f").find(selector.back()) != std::string_view::npos)
+        selector.remove_suffix(1);
+    const auto dot = selector.find('.');
+    if (dot == std::string_view::npos || dot + 1 >= selector.size())
+        return {};
+    for (std::size_t i = 0; i < dot; ++i)
+        if (!is_alpha(selector[i]) && !(selector[i] >= '0' && selector[i] <= '9'))
+            return {};
+    for (std::size_t i = dot + 1; i < selector.size(); ++i)
+        if (!is_name_char(selector[i]) || selector[i] == '.')
+            return {};
+    return std::string(selector.substr(dot + 1));
+}
+
 } // namespace
 
-std::string prepass(std::string_view in) {
-    std::string out;
+void collect_hidden_classes(std::string_view css, std::set<std::string>& out) {
+    std::size_t i = 0;
+    std::string selector;
+    while (i < css.size()) {
+        if (css.substr(i, 2) == "/*") {
+            const auto end = css.find("*/", i + 2);
+            i = end == std::string_view::npos ? css.size() : end + 2;
+            continue;
+        }
+        if (css[i] == '<' || css[i] == '>') { // "<!--" and "-->" around old style sheets
+            ++i;
+            continue;
+        }
+        const auto open = css.find('{', i);
+        if (open == std::string_view::npos)
+            break;
+        selector = std::string(css.substr(i, open - i));
+        const auto start = selector.find_first_not_of(" \t\r\n\f-!");
+        if (start != std::string::npos && selector[start] == '@') {
+            // An at-rule block (@media, @font-face): skip it with what it nests.
+            int depth = 0;
+            std::size_t k = open;
+            for (; k < css.size(); ++k) {
+                if (css[k] == '{')
+                    ++depth;
+                else if (css[k] == '}' && --depth == 0)
+                    break;
+            }
+            i = k + 1;
+            continue;
+        }
+        const auto close = css.find('}', open);
+        const std::string decls = lowercase_compact(css.substr(
+            open + 1, (close == std::string_view::npos ? css.size() : close) - open - 1));
+        i = close == std::string_view::npos ? css.size() : close + 1;
+        if (decls.find("display:none") == std::string::npos &&
+            decls.find("mso-hide:all") == std::string::npos &&
+            decls.find("visibility:hidden") == std::string::npos)
+            continue;
+        std::string_view list = selector;
+        while (!list.empty()) {
+            const auto comma = list.find(',');
+            const std::string name = simple_class(list.substr(0, comma));
+            if (!name.empty())
+                out.insert(name);
+            list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+        }
+    }
+}
+
+Prepassed prepass(std::string_view in) {
+    Prepassed result;
+    std::string& out = result.html;
     out.reserve(in.size());
     std::size_t i = 0;
     while (i < in.size()) {
@@ -85,7 +169,9 @@ std::string prepass(std::string_view in) {
             i = end == std::string_view::npos ? in.size() : end + 3;
             continue;
         }
-        if (const auto skip = raw_text_end(in, i)) {
+        std::string_view css;
+        if (const auto skip = raw_text_end(in, i, css)) {
+            collect_hidden_classes(css, result.hidden_classes);
             i = skip;
             continue;
         }
@@ -108,7 +194,7 @@ std::string prepass(std::string_view in) {
         out += '<';
         ++i;
     }
-    return out;
+    return result;
 }
 
 } // namespace mailveil::html

@@ -8,15 +8,27 @@
 //    drops the prefix, which would turn Outlook's inline <o:p> into a <p>.
 //  - Comments (MSO conditionals among them) and the contents of <style> and
 //    <script> are removed: never shown, and the parser need not build them.
+//    Style sheets are read first for classes they hide.
 //
 // Never fails.
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 
 namespace mailveil::html {
 
-std::string prepass(std::string_view utf8);
+struct Prepassed {
+    std::string html;
+    // Classes that a top-level rule of a <style> element hides
+    // (".preheader { display: none }"); @media blocks are not read.
+    std::set<std::string> hidden_classes;
+};
+
+Prepassed prepass(std::string_view utf8);
+
+// The hidden classes of one style sheet's text.
+void collect_hidden_classes(std::string_view css, std::set<std::string>& out);
 
 } // namespace mailveil::html

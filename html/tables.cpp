@@ -43,7 +43,7 @@ bool is_numeric(std::string_view s) {
 
 } // namespace
 
-bool is_data_table(const xmlNode* table) {
+bool is_data_table(const xmlNode* table, const ClassSet& hidden_classes) {
     if (const auto role = attribute(table, "role");
         role && (*role == "presentation" || *role == "none"))
         return false;
@@ -54,7 +54,7 @@ bool is_data_table(const xmlNode* table) {
     const xmlNode* n = table->children;
     while (n) {
         bool descend = false;
-        if (n->type == XML_ELEMENT_NODE && !is_hidden(n)) {
+        if (n->type == XML_ELEMENT_NODE && !is_hidden(n, hidden_classes)) {
             const Kind kind = element_info(n).kind;
             switch (kind) {
             case Kind::table:
@@ -71,7 +71,7 @@ bool is_data_table(const xmlNode* table) {
                 ++rows;
                 std::size_t columns = 0;
                 for (const xmlNode* c = n->children; c; c = c->next)
-                    if (is_cell(c) && !is_hidden(c))
+                    if (is_cell(c) && !is_hidden(c, hidden_classes))
                         ++columns;
                 max_columns = std::max(max_columns, columns);
                 descend = true;

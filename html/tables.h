@@ -12,6 +12,7 @@
 // recursion and stops at the first sign of layout.
 #pragma once
 
+#include "html/dom.h"
 #include "html/inline_text.h"
 
 #include <libxml/tree.h>
@@ -21,7 +22,7 @@
 
 namespace mailveil::html {
 
-bool is_data_table(const xmlNode* table);
+bool is_data_table(const xmlNode* table, const ClassSet& hidden_classes);
 
 struct TableCell {
     Paragraph content; // one line: no "\n"

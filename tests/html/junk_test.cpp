@@ -42,3 +42,11 @@ TEST_CASE("svg, forms controls and objects are absent", "[html][junk]") {
 TEST_CASE("runs of nbsp collapse; a single nbsp is a space", "[html][junk]") {
     CHECK(text("<p>a&nbsp;&nbsp;&nbsp;b 10&nbsp;km</p>") == "a b 10 km\n");
 }
+
+TEST_CASE("classes a style sheet hides are hidden; @media rules are not read", "[html][junk]") {
+    CHECK(text("<html><head><style>/* x */ .preheader, span.pre2 { color: red; DISPLAY: none "
+               "!important; } .shown { color: blue } @media (max-width: 600px) { .desktop { "
+               "display: none } }</style></head><body><span class=\"big preheader\">teaser</span>"
+               "<span class=pre2>more</span><p class=shown>Shown</p><p class=desktop>Desktop</p>"
+               "</body></html>") == "Shown\n\nDesktop\n");
+}
