@@ -31,9 +31,14 @@ Text convert(std::string_view html, std::string_view mime_charset, const Options
     const Prepassed input = prepass(decode_to_utf8(html.substr(charset.bom_length), charset.name));
     if (input.html.size() > kHardInputLimit)
         throw TooLarge("HTML part too large once decoded");
-    const DocPtr doc = parse_html(input.html);
-    LinkTable links(base_href(doc.get()));
-    const std::vector<Block> blocks = lay_out(doc.get(), opts, links, input.hidden_classes);
+    LinkTable links;
+    std::vector<Block> blocks;
+    {
+        // The tree goes before rendering starts: less memory held at once.
+        const DocPtr doc = parse_html(input.html);
+        links = LinkTable(base_href(doc.get()));
+        blocks = lay_out(doc.get(), opts, links, input.hidden_classes);
+    }
     return render_blocks(blocks, opts.link_list ? links.urls() : std::vector<std::string>{},
                          opts.width);
 }
