@@ -10,7 +10,9 @@ std::string verdict_summary(const CheckRun& run) {
             return "configuration audit found nothing to fix";
         if (run.dialogue && run.dialogue->session)
             return run.dialogue->session->protocol + " " + run.dialogue->session->cipher_iana +
-                   (run.scan ? ", no weak protocol or suite" : "");
+                   (run.scan        ? ", no weak protocol or suite"
+                    : run.opt.quick ? "; protocols and suites not scanned (--quick)"
+                                    : "");
         return "nothing to report";
     }
     std::string text;

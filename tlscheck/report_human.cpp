@@ -126,8 +126,9 @@ void write_human(std::ostream& out, const CheckRun& run, bool color) {
             if (!p.accepted)
                 continue;
             out << "\nSuites " << version_name(p.version) << " ("
-                << (p.server_order ? (*p.server_order ? "server order" : "client order")
-                                   : "order not tested")
+                << (p.server_order        ? (*p.server_order ? "server order" : "client order")
+                    : p.suites.size() < 2 ? "one suite"
+                                          : "order not determined")
                 << ")\n";
             for (std::uint16_t code : p.suites) {
                 const CipherSuite* s = find_suite(code);

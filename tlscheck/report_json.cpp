@@ -134,7 +134,10 @@ json to_json(const CheckRun& run) {
         }
         doc["protocols"] = protocols;
         doc["suites"] = suites;
-        doc["scan"] = {{"probes", run.scan->probes},
+        doc["scan"] = {{"method",
+                        "hand-built ClientHello records, SSLv3 to TLS 1.3, no handshake "
+                        "completed (independent of libssl's protocols); SSLv2 not probed"},
+                       {"probes", run.scan->probes},
                        {"busy_retries", run.scan->busy_retries},
                        {"errors", run.scan->errors},
                        {"elapsed_ms", run.scan->elapsed_ms}};

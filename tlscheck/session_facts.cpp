@@ -125,9 +125,10 @@ SessionFacts read_session_facts(SSL& ssl) {
     if (SSL_get_peer_signature_type_nid(&ssl, &sig_nid) == 1) {
         int hash_nid = NID_undef;
         SSL_get_peer_signature_nid(&ssl, &hash_nid);
-        s.peer_signature = nid_name(sig_nid);
+        const char* sig = OBJ_nid2sn(sig_nid);
+        s.peer_signature = sig != nullptr ? sig : std::to_string(sig_nid);
         if (hash_nid != NID_undef)
-            s.peer_signature += "+" + std::string(OBJ_nid2sn(hash_nid));
+            s.peer_signature += " with " + std::string(OBJ_nid2sn(hash_nid));
     }
     if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(&ssl)) {
         for (int i = 0; i < sk_X509_num(chain); ++i) {

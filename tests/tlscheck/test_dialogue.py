@@ -22,10 +22,10 @@ import tlsfixture as fx  # noqa: E402
 class ScriptedServer:
     """Answers each connection with `script(conn)`."""
 
-    def __init__(self, script):
+    def __init__(self, script, family=socket.AF_INET):
         self.script = script
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
+        self.sock = socket.socket(family)
+        self.sock.bind(("::1" if family == socket.AF_INET6 else "127.0.0.1", 0))
         self.sock.listen(16)
         self.port = self.sock.getsockname()[1]
         self.stop = False
@@ -148,6 +148,20 @@ def main():
             c.eq("slow banner joined", doc["smtp"]["banner"],
                  "220 mx.test.example slow / second line")
             c.eq("no scan without STARTTLS", doc["protocols"], None)
+    # IPv6: the same dialogue over [::1] (loopback has ::1 unless IPv6 is off).
+    if socket.has_ipv6:
+        try:
+            server = ScriptedServer(slow_no_starttls, socket.AF_INET6)
+        except OSError:
+            server = None
+        fx.need(server is not None, "no IPv6 on the loopback interface")
+        try:
+            code, doc = fx.check_json("-6", f"[::1]:{server.port}")
+        finally:
+            server.close()
+        c.eq("IPv6: exit", code, 2)
+        c.eq("IPv6: peer", doc["target"]["peer"], f"[::1]:{server.port}")
+        c.true("IPv6: dialogue ran", "smtp.starttls.missing" in fx.finding_ids(doc))
     c.finish()
 
 

@@ -111,6 +111,20 @@ class Certs:
         return os.path.join(self.dir, f"{name}.key")
 
 
+def allow_config_dir(etc):
+    """Root may run `postfix -c DIR` without this (seen on Debian 12); if a
+    Postfix refuses, list DIR in /etc/postfix/main.cf: one appended line that
+    keeps the current value spelled out (never a $alternate_config_directories
+    self-reference, which breaks postconf) and adds ours. Idempotent."""
+    r = subprocess.run(["postconf", "-h", "alternate_config_directories"],
+                       capture_output=True, text=True)
+    current = r.stdout.split()
+    if etc in current:
+        return
+    with open("/etc/postfix/main.cf", "a") as f:
+        f.write(f"alternate_config_directories = {' '.join(current + [etc])}\n")
+
+
 class Postfix:
     """A private Postfix instance on 127.0.0.1 (port 25 role on a free port),
     optionally with an implicit-TLS (smtps) service on a second port."""
@@ -161,7 +175,10 @@ class Postfix:
 
     def __enter__(self):
         r = subprocess.run(["postfix", "-c", self.etc, "start"], capture_output=True, text=True)
-        self.started = r.returncode == 0
+        if r.returncode != 0 and "alternate_config_directories" in r.stdout + r.stderr:
+            allow_config_dir(self.etc)
+            r = subprocess.run(["postfix", "-c", self.etc, "start"], capture_output=True,
+                               text=True)
         if r.returncode != 0:
             noise = "overriding earlier entry"  # other instances' lines in /etc/postfix/main.cf
             text = "\n".join(l for l in (r.stdout + r.stderr).splitlines() if noise not in l)
