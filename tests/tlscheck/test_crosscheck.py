@@ -1,14 +1,18 @@
 #!/usr/bin/python3
 """test_crosscheck - mailveil-tlscheck and sslscan must agree.
 
-usage: test_crosscheck.py postfix|weak
+usage: test_crosscheck.py postfix|weak|exim
 
 postfix: a Postfix with its default (broad) suite list and TLS 1.0 enabled,
          scanned with `sslscan --starttls-smtp`;
 weak:    gnutls-serv with a permissive priority string that offers RC4 and
          3DES on implicit TLS, scanned with plain `sslscan`; mailveil-tlscheck
          must flag RC4 (critical) and 3DES (warning) and exit 2.
-Both compare the accepted protocol versions and the accepted TLS 1.2 suites
+exim:    Exim (Debian's GnuTLS build, unpacked from the archive) with RC4 and
+         3DES in tls_require_ciphers and its default connection limit, over
+         STARTTLS: same flags, a scan that backs off instead of missing
+         suites, and the --exim audit read through `exim -bP`.
+All compare the accepted protocol versions and the accepted TLS 1.2 suites
 (by code, sslscan --show-cipher-ids).
 """
 
@@ -75,6 +79,26 @@ def main():
                 rc4 = next(f for f in doc["findings"] if f["id"] == "tls.suite.rc4")
                 c.true("weak: evidence names the suite",
                        "TLS_RSA_WITH_RC4_128_SHA" in rc4["evidence"], rc4["evidence"])
+        elif which == "exim":
+            fx.need_root()
+            exim = fx.Exim(base, certs.cert("good"), certs.key("good"), fx.GnutlsServ.PRIORITY)
+            with exim:
+                target = f"127.0.0.1:{exim.port}"
+                code, doc = fx.check_json("--parallel", "8", "--ca-file", certs.ca, "--mx-name",
+                                          fx.Certs.NAME, f"--exim={exim.wrapper}", target)
+                # sslscan has no back-off: pace it so Exim's limit does not truncate it.
+                compare(c, "exim", doc,
+                        sslscan(["--sleep=30", "--starttls-smtp", target]))
+                c.eq("exim: exit", code, 2)
+                c.true("exim: banner", "Exim" in (doc["smtp"]["banner"] or ""))
+                sev = {f["id"]: f["severity"] for f in doc["findings"]}
+                c.eq("exim: RC4 flagged", sev.get("tls.suite.rc4"), "critical")
+                c.eq("exim: 3DES flagged", sev.get("tls.suite.3des"), "warning")
+                c.eq("exim: scan complete", sev.get("scan.incomplete"), None)
+                c.eq("exim audit: weak tls_require_ciphers", sev.get("exim.tls.weak_ciphers"),
+                     "warning")
+                settings = doc["audits"][0]["settings"]
+                c.eq("exim audit: tls_advertise_hosts", settings.get("tls_advertise_hosts"), "*")
     c.finish()
 
 

@@ -298,3 +298,163 @@ def suite_codes(doc, version):
 
 def accepted_protocols(doc):
     return sorted(v for v, ok in (doc.get("protocols") or {}).items() if ok)
+
+
+def exim_tree():
+    """Debian's Exim (GnuTLS build), unpacked from the archive beside Postfix
+    (the two packages conflict, so it is never installed). Cached next to
+    the test temp dir; needs `apt-get download` to reach Debian's archive and
+    libidn12 installed (scripts/deps/tlscheck.txt)."""
+    cache = os.path.join(os.environ.get("TLSCHECK_TMP", tempfile.gettempdir()), "exim-deb")
+    binary = os.path.join(cache, "root", "usr", "sbin", "exim4")
+    if os.path.exists(binary):
+        return binary
+    os.makedirs(cache, exist_ok=True)
+    r = subprocess.run(["apt-get", "download", "exim4-daemon-light", "exim4-base"], cwd=cache,
+                       capture_output=True, text=True)
+    debs = [f for f in os.listdir(cache) if f.endswith(".deb")]
+    need(len(debs) == 2, f"cannot download Exim's packages from Debian's archive: {r.stderr}")
+    for deb in debs:
+        run(["dpkg", "-x", deb, "root"], cwd=cache)
+    return binary
+
+
+class Exim:
+    """An Exim daemon on 127.0.0.1 from the unpacked package, run in a private
+    mount namespace where /etc/passwd has the Debian-exim user it was built
+    for (nothing on the machine changes). `wrapper` runs that exim with our
+    config and any arguments, e.g. for `--exim=WRAPPER` (exim -bP)."""
+
+    def __init__(self, base, cert, key, tls_require_ciphers, extra=""):
+        exim = exim_tree()
+        self.dir = os.path.join(base, "exim")
+        self.port = free_port()
+        for sub in ("spool", "log"):
+            os.makedirs(os.path.join(self.dir, sub))
+            os.chmod(os.path.join(self.dir, sub), 0o777)
+        os.chmod(self.dir, 0o755)
+        d = self.dir
+        shutil.copy(key, os.path.join(d, "key.pem"))
+        os.chmod(os.path.join(d, "key.pem"), 0o644)  # Exim reads it as the exim user
+        with open(os.path.join(d, "passwd"), "w") as f:
+            f.write(open("/etc/passwd").read())
+            f.write("Debian-exim:x:65534:65534::/nonexistent:/usr/sbin/nologin\n")
+        with open(os.path.join(d, "group"), "w") as f:
+            f.write(open("/etc/group").read())
+            f.write("Debian-exim:x:65534:\n")
+        self.conf = os.path.join(d, "exim.conf")
+        with open(self.conf, "w") as f:
+            f.write(f"""exim_user = nobody
+exim_group = nogroup
+primary_hostname = mail.test.example
+spool_directory = {d}/spool
+log_file_path = {d}/log/%slog
+daemon_smtp_ports = {self.port}
+local_interfaces = 127.0.0.1
+keep_environment =
+tls_advertise_hosts = *
+tls_certificate = {cert}
+tls_privatekey = {d}/key.pem
+tls_require_ciphers = {tls_require_ciphers}
+{extra}
+acl_smtp_rcpt = acl_check_rcpt
+begin acl
+acl_check_rcpt:
+  deny
+""")
+        self.wrapper = os.path.join(d, "exim-wrapper")
+        with open(self.wrapper, "w") as f:
+            f.write(f"""#!/bin/sh
+# exim with the test config, in a mount namespace that knows Debian-exim
+exec unshare -m sh -c 'mount --bind {d}/passwd /etc/passwd && \\
+  mount --bind {d}/group /etc/group && exec "$0" -C {self.conf} "$@"' {exim} "$@"
+""")
+        os.chmod(self.wrapper, 0o755)
+        self.log = os.path.join(d, "log", "mainlog")
+        self.proc = None
+
+    def __enter__(self):
+        self.proc = subprocess.Popen([self.wrapper, "-bdf", "-odqs"], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(self.port, log=self.log)
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class RefusingProxy:
+    """A TCP relay to 127.0.0.1:target that turns every `every`-th connection
+    away with "421 4.3.2 Too many connections" (what a busy Exim or Postfix
+    says), deterministically, to exercise the scanner's back-off."""
+
+    def __init__(self, target, every=3):
+        import threading
+        self.threading = threading
+        self.target = target
+        self.every = every
+        self.count = 0
+        self.refused = 0
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+
+    def __enter__(self):
+        self.threading.Thread(target=self._accept, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.sock.close()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.count += 1
+            if self.count % self.every == 0:
+                self.refused += 1
+                try:
+                    conn.sendall(b"421 4.3.2 Too many connections, try again later\r\n")
+                finally:
+                    conn.close()
+                continue
+            self.threading.Thread(target=self._relay, args=(conn,), daemon=True).start()
+
+    def _relay(self, client):
+        try:
+            upstream = socket.create_connection(("127.0.0.1", self.target), timeout=10)
+        except OSError:
+            client.close()
+            return
+
+        def pump(src, dst):
+            try:
+                while True:
+                    data = src.recv(65536)
+                    if not data:
+                        break
+                    dst.sendall(data)
+            except OSError:
+                pass
+            finally:
+                for s in (src, dst):
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+        t = self.threading.Thread(target=pump, args=(upstream, client), daemon=True)
+        t.start()
+        pump(client, upstream)
+        t.join(timeout=10)
+        client.close()
+        upstream.close()
