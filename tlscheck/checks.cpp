@@ -22,11 +22,15 @@ void judge_dialogue(const Options& opt, const DialogueFacts& d, Findings& out) {
     case Stage::done:
         break;
     case Stage::connect:
-        out.add("connect.failed", S::unknown, "cannot connect to " + where, d.error);
+        out.add("connect.failed", S::unknown, "cannot connect to " + where,
+                d.error + (d.attempts > 1 ? " (" + std::to_string(d.attempts) + " attempts)"
+                                          : std::string()));
         return;
     case Stage::banner:
         out.add("smtp.banner", S::unknown,
-                "no usable SMTP greeting from " + where + "; nothing could be checked", d.error);
+                "no usable SMTP greeting from " + where + "; nothing could be checked",
+                d.error + (d.attempts > 1 ? " (" + std::to_string(d.attempts) + " attempts)"
+                                          : std::string()));
         return;
     case Stage::ehlo:
         out.add("smtp.ehlo", S::unknown, "the server did not accept EHLO; TLS was not checked",

@@ -2,6 +2,7 @@
 #include "tlscheck/dialogue.h"
 
 #include <chrono>
+#include <thread>
 
 namespace tlscheck {
 
@@ -109,6 +110,10 @@ DialogueFacts run_dialogue(const Options& opt, SSL_CTX& ctx) {
         f.error = e.what();
     }
     f.failed_stage = stage;
+    const bool dropped_before_banner =
+        stage == Stage::banner && !f.banner && f.error.rfind("server closed", 0) == 0;
+    const bool busy_banner = stage == Stage::banner && f.banner && f.banner->code == 421;
+    f.busy = f.refused || dropped_before_banner || busy_banner;
     if (smtp)
         f.transcript = smtp->transcript();
     f.elapsed_ms =
@@ -119,6 +124,11 @@ DialogueFacts run_dialogue(const Options& opt, SSL_CTX& ctx) {
 DialogueFacts run_dialogue_with_fallback(const Options& opt) {
     SslCtxPtr modern = make_client_context(ContextKind::modern, opt.ca_file);
     DialogueFacts f = run_dialogue(opt, *modern);
+    for (int attempt = 1; f.busy && attempt < 5; ++attempt) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(250 << (attempt - 1)));
+        f = run_dialogue(opt, *modern);
+        f.attempts = attempt + 1;
+    }
     if (f.failed_stage != Stage::handshake)
         return f;
     SslCtxPtr permissive = make_client_context(ContextKind::permissive, opt.ca_file);

@@ -36,6 +36,8 @@ struct DialogueFacts {
     Stage failed_stage = Stage::done; // done = nothing failed
     std::string error;
     bool refused = false; // connection refused (for back-off)
+    bool busy = false;    // refused, 421 greeting, or dropped before it: worth a retry
+    int attempts = 1;
     double elapsed_ms = 0;
 };
 
@@ -43,6 +45,7 @@ DialogueFacts run_dialogue(const Options& opt, SSL_CTX& ctx);
 
 // The full dialogue with the modern context, and once more with the
 // permissive one if the handshake failed (session->permissive_context set).
+// A busy server (see `busy`) is retried up to 4 times with exponential back-off.
 DialogueFacts run_dialogue_with_fallback(const Options& opt);
 
 // The server name to send in SNI: the host unless it is an IP literal.

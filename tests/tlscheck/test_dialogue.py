@@ -97,6 +97,20 @@ def starttls_refused(conn):
     conn.sendall(b"221 bye\r\n")
 
 
+class BusyTwice:
+    """421 to the first two connections, then a normal server without STARTTLS."""
+
+    def __init__(self):
+        self.seen = 0
+
+    def __call__(self, conn):
+        self.seen += 1
+        if self.seen <= 2:
+            conn.sendall(b"421 4.3.2 Too many connections\r\n")
+            return
+        slow_no_starttls(conn)
+
+
 def silent(conn):
     time.sleep(5)
 
@@ -130,6 +144,7 @@ def main():
         ("STARTTLS refused, AUTH in clear", starttls_refused, [], 2,
          ["smtp.starttls.failed"]),
         ("silent server", silent, ["--timeout", "1"], 3, ["smtp.banner"]),
+        ("421 twice, then a greeting", BusyTwice(), [], 2, ["smtp.starttls.missing"]),
     ]
     for label, script, extra, want_code, want_ids in cases:
         server = ScriptedServer(script)
