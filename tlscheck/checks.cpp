@@ -18,6 +18,12 @@ Severity by_role(const Options& opt, Severity mta, Severity submission) {
 void judge_dialogue(const Options& opt, const DialogueFacts& d, Findings& out) {
     using S = Severity;
     const std::string where = opt.host + " port " + std::to_string(opt.port);
+    // Judged whatever happened later: the password was offered in clear already.
+    if (!opt.implicit_tls && d.ehlo_before_tls && d.ehlo_before_tls->has("AUTH"))
+        out.add("smtp.auth_before_tls", by_role(opt, S::warning, S::critical),
+                "AUTH is offered before TLS: passwords may be sent in clear "
+                "(Postfix: smtpd_tls_auth_only = yes)",
+                "AUTH " + d.ehlo_before_tls->params("AUTH"));
     switch (d.failed_stage) {
     case Stage::done:
         break;
@@ -56,11 +62,6 @@ void judge_dialogue(const Options& opt, const DialogueFacts& d, Findings& out) {
                     "EHLO: " + d.ehlo_before_tls->reply.summary());
             return;
         }
-        if (d.ehlo_before_tls->has("AUTH"))
-            out.add("smtp.auth_before_tls", by_role(opt, S::warning, S::critical),
-                    "AUTH is offered before TLS: passwords may be sent in clear "
-                    "(Postfix: smtpd_tls_auth_only = yes)",
-                    "AUTH " + d.ehlo_before_tls->params("AUTH"));
         if (d.bytes_after_starttls_reply > 0)
             out.add("smtp.starttls.extra_data", S::warning,
                     "the server sent data after its STARTTLS reply, before TLS (RFC 3207 s.5)",

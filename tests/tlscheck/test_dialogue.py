@@ -142,7 +142,7 @@ def main():
         ("garbage banner", garbage_banner, [], 3, ["smtp.banner"]),
         ("421 at the banner", busy, [], 3, ["smtp.banner"]),
         ("STARTTLS refused, AUTH in clear", starttls_refused, [], 2,
-         ["smtp.starttls.failed"]),
+         ["smtp.starttls.failed", "smtp.auth_before_tls"]),
         ("silent server", silent, ["--timeout", "1"], 3, ["smtp.banner"]),
         ("421 twice, then a greeting", BusyTwice(), [], 2, ["smtp.starttls.missing"]),
     ]

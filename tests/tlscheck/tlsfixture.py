@@ -458,3 +458,27 @@ class RefusingProxy:
         t.join(timeout=10)
         client.close()
         upstream.close()
+
+
+def check_tty(*args):
+    """Run mailveil-tlscheck on a pseudo-terminal (stdout and stderr);
+    returns (exit code, everything it wrote)."""
+    import pty
+    pid, fd = pty.fork()
+    if pid == 0:
+        try:
+            os.execv(tool(), [tool(), *args])
+        finally:
+            os._exit(127)
+    out = b""
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        out += data
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), out.decode(errors="replace")
