@@ -31,6 +31,7 @@ LEGACY = {
     "smtpd_tls_protocols": ">=TLSv1",
     "smtpd_tls_ciphers": "medium",
     "tls_medium_cipherlist": "ECDHE+AESGCM:ECDHE-RSA-AES128-SHA:@SECLEVEL=0",
+    "tls_preempt_cipherlist": "yes",  # the server's order, not the client's
 }
 TLS12_AEAD = ["0xC02F", "0xC030", "0xCCA8"]
 TLS13 = ["0x1301", "0x1302", "0x1303"]
@@ -83,6 +84,8 @@ def main():
                              suites={"TLSv1.2": TLS12_AEAD, "TLSv1.3": TLS13})
                 c.true("modern: finished in time", doc["elapsed_ms"] < TIME_LIMIT_MS,
                        f"({doc['elapsed_ms']:.0f} ms, limit {TIME_LIMIT_MS:.0f})")
+                c.eq("modern: client order (Postfix default)",
+                     doc["suites"]["TLSv1.2"]["server_order"], False)
                 c.eq("modern: session protocol", doc["session"]["protocol"], "TLSv1.3")
                 c.true("modern: forward secrecy", doc["session"]["forward_secrecy"])
                 c.eq("modern: certificate trusted", doc["certificate"]["trusted"], True)
@@ -120,7 +123,7 @@ def main():
 
         elif scenario == "legacy":
             with fx.Postfix(base, "pf", with_cert(LEGACY, certs, "good")) as pf:
-                expect(c, "legacy", [*ca, f"127.0.0.1:{pf.port}"], "WARNING", 1,
+                doc = expect(c, "legacy", [*ca, f"127.0.0.1:{pf.port}"], "WARNING", 1,
                        has=["tls.protocol.tls1_0", "tls.protocol.tls1_1", "tls.suite.cbc_sha1"],
                        lacks=["tls.suite.no_forward_secrecy", "tls.protocol.sslv3"],
                        severities={"tls.protocol.tls1_0": "warning",
@@ -128,6 +131,9 @@ def main():
                        protocols=["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
                        suites={"TLSv1.0": ["0xC013"], "TLSv1.1": ["0xC013"],
                                "TLSv1.2": ["0xC013", "0xC02F", "0xC030"], "TLSv1.3": TLS13})
+                tls12 = doc["suites"]["TLSv1.2"]
+                c.eq("legacy: server order (tls_preempt_cipherlist)", tls12["server_order"], True)
+                c.eq("legacy: preferred suite", (tls12["preferred"] or {}).get("code"), "0xC030")
 
         elif scenario == "defaults":
             # Postfix's own defaults: anonymous suites on purpose, static RSA, TLS 1.0.
