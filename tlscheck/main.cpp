@@ -7,6 +7,7 @@
 #include <csignal>
 #include <iostream>
 #include <mutex>
+#include <string>
 #include <unistd.h>
 
 #include "tlscheck/check_run.h"
@@ -20,6 +21,10 @@ int main(int argc, char** argv) {
     try {
         opt = parse_options(std::vector<std::string>(argv + 1, argv + argc));
     } catch (const UsageError& e) {
+        // A monitoring system reads stdout: give it its one line even here.
+        for (int i = 1; i < argc; ++i)
+            if (std::string(argv[i]) == "--nagios")
+                std::cout << "TLSCHECK UNKNOWN - bad arguments: " << e.what() << "\n";
         std::cerr << "mailveil-tlscheck: " << e.what() << "\n" << usage_text();
         return exit_code(Status::unknown);
     }

@@ -121,7 +121,8 @@ void write_human(std::ostream& out, const CheckRun& run, bool color) {
         out << "\nProtocols\n ";
         for (const auto& p : run.scan->protocols)
             out << " " << version_name(p.version) << " " << (p.accepted ? "yes" : "no");
-        out << "\n";
+        out << "\n  (hand-built ClientHello probes, independent of this OpenSSL build; SSLv2 "
+               "not probed)\n";
         for (const auto& p : run.scan->protocols) {
             if (!p.accepted)
                 continue;

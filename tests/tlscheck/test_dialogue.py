@@ -125,6 +125,8 @@ def main():
     c.eq("unknown option: exit", code, 3)
     code, _, _ = fx.check("host:70000")
     c.eq("bad port: exit", code, 3)
+    code, out, _ = fx.check("--nagios", "host:70000")
+    c.true("bad port: nagios line", code == 3 and out.startswith("TLSCHECK UNKNOWN - "), out)
     code, out, _ = fx.check("--help")
     c.true("--help exits 0 with usage", code == 0 and "usage:" in out)
 
