@@ -3,7 +3,7 @@
 
 usage: test_postfix.py SCENARIO   (modern, legacy, defaults, nostarttls,
                                     smtps, selfsigned, expired, wronghost,
-                                    connlimit)
+                                    chain, connlimit)
 
 Each scenario starts a private Postfix on 127.0.0.1 with generated
 certificates and its own smtpd_tls_* settings, runs the checker in several
@@ -193,6 +193,34 @@ def main():
                        severities={"cert.hostname.mismatch": "critical"})
                 expect(c, "right name for that cert",
                        ["--ca-file", certs.ca, "--mx-name", "other.test.example", target], "OK", 0)
+        elif scenario == "chain":
+            chained, leaf_only, key = certs.chain()
+            full = dict(MODERN, smtpd_tls_cert_file=chained, smtpd_tls_key_file=key)
+            with fx.Postfix(base, "full", full) as pf:
+                doc = expect(c, "leaf + intermediate", [*ca, f"127.0.0.1:{pf.port}"], "OK", 0,
+                             lacks=["cert.chain.incomplete"])
+                c.eq("two certificates sent", len(doc["chain"]), 2)
+                c.eq("chain trusted", doc["certificate"]["trusted"], True)
+            # The whole chain up to a root this client does not trust.
+            with_root = os.path.join(base, "chained-root.pem")
+            with open(with_root, "w") as f:
+                f.write(open(chained).read() + open(certs.ca).read())
+            rooted = dict(MODERN, smtpd_tls_cert_file=with_root, smtpd_tls_key_file=key)
+            with fx.Postfix(base, "rooted", rooted) as pf:
+                expect(c, "untrusted root", ["--mx-name", fx.Certs.NAME, f"127.0.0.1:{pf.port}"],
+                       "WARNING", 1, severities={"cert.chain.untrusted_root": "warning"},
+                       lacks=["cert.chain.incomplete", "cert.chain.self_signed"])
+            bare = dict(MODERN, smtpd_tls_cert_file=leaf_only, smtpd_tls_key_file=key)
+            with fx.Postfix(base, "bare", bare) as pf:
+                target = f"127.0.0.1:{pf.port}"
+                doc = expect(c, "intermediate missing", [*ca, target], "WARNING", 1,
+                             severities={"cert.chain.incomplete": "warning"})
+                c.eq("one certificate sent", len(doc["chain"]), 1)
+                msg = [f["message"] for f in doc["findings"] if f["id"] == "cert.chain.incomplete"]
+                c.true("explains the missing intermediate",
+                       msg and "intermediate certificate is missing" in msg[0], str(msg))
+                expect(c, "intermediate missing on submission", ["--submission", *ca, target],
+                       "CRITICAL", 2, severities={"cert.chain.incomplete": "critical"})
         elif scenario == "connlimit":
             # Like Exim's smtp_accept_max: the server turns away connections
             # beyond a small limit with 421. The scan must back off and still

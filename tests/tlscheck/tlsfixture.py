@@ -81,6 +81,8 @@ class Certs:
                 "basicConstraints = CA:FALSE\nextendedKeyUsage = serverAuth\n"
                 "[wrong]\nsubjectAltName = DNS:other.test.example\n"
                 "basicConstraints = CA:FALSE\nextendedKeyUsage = serverAuth\n"
+                "[intermediate]\nbasicConstraints = critical, CA:TRUE, pathlen:0\n"
+                "keyUsage = critical, keyCertSign, cRLSign\n"
             )
         open(os.path.join(d, "index.txt"), "w").close()
         with open(os.path.join(d, "serial"), "w") as f:
@@ -95,14 +97,23 @@ class Certs:
              f"/CN={self.NAME}", "-addext", f"subjectAltName=DNS:{self.NAME}"], cwd=d)
         self.ca = os.path.join(d, "ca.pem")
 
-    def _leaf(self, name, section, start, end):
+    def _leaf(self, name, section, start, end, issuer="ca", cn=None):
         d = self.dir
         run(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key",
-             "-out", f"{name}.csr", "-subj", f"/CN={self.NAME}"], cwd=d)
+             "-out", f"{name}.csr", "-subj", f"/CN={cn or self.NAME}"], cwd=d)
         dates = ["-startdate", start, "-enddate", end] if start else ["-days", "365"]
-        run(["openssl", "ca", "-batch", "-config", "ca.cnf", "-cert", "ca.pem", "-keyfile",
-             "ca.key", "-in", f"{name}.csr", "-out", f"{name}.pem", "-extensions", section,
-             "-notext", *dates], cwd=d)
+        run(["openssl", "ca", "-batch", "-config", "ca.cnf", "-cert", f"{issuer}.pem",
+             "-keyfile", f"{issuer}.key", "-in", f"{name}.csr", "-out", f"{name}.pem",
+             "-extensions", section, "-notext", *dates], cwd=d)
+
+    def chain(self):
+        """An intermediate CA under the test CA, a leaf signed by it, and
+        chained.pem = leaf + intermediate (what a server should send)."""
+        self._leaf("intermediate", "intermediate", None, None, cn="mailveil tlscheck test sub-CA")
+        self._leaf("subleaf", "good", None, None, issuer="intermediate")
+        with open(os.path.join(self.dir, "chained.pem"), "w") as f:
+            f.write(open(self.cert("subleaf")).read() + open(self.cert("intermediate")).read())
+        return self.cert("chained"), self.cert("subleaf"), self.key("subleaf")
 
     def cert(self, name):
         return os.path.join(self.dir, f"{name}.pem")
