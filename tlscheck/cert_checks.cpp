@@ -50,9 +50,10 @@ ChainVerification verify_chain(const std::vector<X509Ptr>& chain,
     if (chain.empty())
         return v;
     std::unique_ptr<X509_STORE, StoreFree> store(X509_STORE_new());
-    int loaded = ca_file ? X509_STORE_load_file(store.get(), ca_file->c_str())
-                         : X509_STORE_set_default_paths(store.get());
-    if (!store || loaded != 1) {
+    int loaded = !store    ? 0
+                 : ca_file ? X509_STORE_load_file(store.get(), ca_file->c_str())
+                           : X509_STORE_set_default_paths(store.get());
+    if (loaded != 1) {
         v.loaded = false;
         v.load_error = openssl_error();
         return v;

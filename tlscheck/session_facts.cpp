@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <memory>
 
 #include <openssl/obj_mac.h>
 #include <openssl/objects.h>
@@ -10,6 +11,10 @@
 
 namespace tlscheck {
 namespace {
+
+struct GeneralNamesFree {
+    void operator()(GENERAL_NAMES* p) const noexcept { GENERAL_NAMES_free(p); }
+};
 
 std::string name_text(const X509_NAME* name) {
     BioPtr bio(BIO_new(BIO_s_mem()));
@@ -50,9 +55,9 @@ CertificateFacts read_certificate_facts(X509& cert) {
     if (ASN1_TIME_diff(&days, &secs, nullptr, X509_get0_notAfter(&cert)) == 1)
         f.days_left = days - (days <= 0 && secs < 0 ? 1 : 0);
 
-    auto* sans = static_cast<GENERAL_NAMES*>(
-        X509_get_ext_d2i(&cert, NID_subject_alt_name, nullptr, nullptr));
-    if (sans != nullptr) {
+    std::unique_ptr<GENERAL_NAMES, GeneralNamesFree> owned(static_cast<GENERAL_NAMES*>(
+        X509_get_ext_d2i(&cert, NID_subject_alt_name, nullptr, nullptr)));
+    if (const GENERAL_NAMES* sans = owned.get()) {
         for (int i = 0; i < sk_GENERAL_NAME_num(sans); ++i) {
             const GENERAL_NAME* gn = sk_GENERAL_NAME_value(sans, i);
             if (gn->type == GEN_DNS) {
@@ -70,7 +75,6 @@ CertificateFacts read_certificate_facts(X509& cert) {
                 f.ip_addresses.emplace_back(buf);
             }
         }
-        GENERAL_NAMES_free(sans);
     }
 
     if (EVP_PKEY* key = X509_get0_pubkey(&cert)) {

@@ -110,13 +110,13 @@ def main():
                 c.eq("quick does not scan", qdoc["protocols"], None)
                 code, out = fx.check_tty(*ca, target)
                 c.true("terminal: colour", "\x1b[1;32mOK\x1b[0m - " in out, repr(out[:300]))
-                c.true("terminal: progress line", "ClientHello probes" in out, repr(out[:300]))
+                c.true("terminal: progress line", "\rprobing 127.0.0.1: " in out, repr(out[:300]))
                 code, out = fx.check_tty("--no-color", "--no-progress", *ca, target)
                 c.true("terminal: --no-color --no-progress", "\x1b[" not in out and
-                       "ClientHello probes" not in out, repr(out[:300]))
+                       "\rprobing " not in out, repr(out[:300]))
                 piped = subprocess.run([fx.tool(), *ca, target], capture_output=True, text=True)
                 c.true("pipe: no colour, no progress", "\x1b[" not in piped.stdout + piped.stderr
-                       and "ClientHello probes" not in piped.stderr)
+                       and "probing " not in piped.stderr)
                 code, out, _ = fx.check(*ca, target)
                 c.true("human report: verdict first",
                        out.startswith("OK - ") and "\nProtocols\n" in out, out[:200])
