@@ -3,7 +3,7 @@
 
 usage: test_postfix.py SCENARIO   (modern, legacy, defaults, nostarttls,
                                     smtps, selfsigned, expired, wronghost,
-                                    chain, connlimit)
+                                    chain, ipv6, connlimit)
 
 Each scenario starts a private Postfix on 127.0.0.1 with generated
 certificates and its own smtpd_tls_* settings, runs the checker in several
@@ -12,6 +12,7 @@ suites and findings with what that configuration must give.
 """
 
 import os
+import socket
 import subprocess
 import sys
 
@@ -36,6 +37,15 @@ LEGACY = {
 TLS12_AEAD = ["0xC02F", "0xC030", "0xCCA8"]
 TLS13 = ["0x1301", "0x1302", "0x1303"]
 TIME_LIMIT_MS = float(os.environ.get("TLSCHECK_TIME_LIMIT_MS", "3000"))
+
+
+def ipv6_loopback():
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
 
 
 def with_cert(settings, certs, name):
@@ -193,6 +203,13 @@ def main():
                        severities={"cert.hostname.mismatch": "critical"})
                 expect(c, "right name for that cert",
                        ["--ca-file", certs.ca, "--mx-name", "other.test.example", target], "OK", 0)
+        elif scenario == "ipv6":
+            fx.need(socket.has_ipv6 and ipv6_loopback(), "no IPv6 on the loopback interface")
+            with fx.Postfix(base, "pf", with_cert(MODERN, certs, "good"), ipv6=True) as pf:
+                doc = expect(c, "IPv6", ["-6", *ca, f"[::1]:{pf.port}"], "OK", 0,
+                             protocols=["TLSv1.2", "TLSv1.3"],
+                             suites={"TLSv1.2": TLS12_AEAD, "TLSv1.3": TLS13})
+                c.eq("IPv6 peer", doc["target"]["peer"], f"[::1]:{pf.port}")
         elif scenario == "chain":
             chained, leaf_only, key = certs.chain()
             full = dict(MODERN, smtpd_tls_cert_file=chained, smtpd_tls_key_file=key)

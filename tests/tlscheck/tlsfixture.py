@@ -41,17 +41,17 @@ def need_root():
     need(os.geteuid() == 0, "needs root (runs a private Postfix)")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+def free_port(host="127.0.0.1"):
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.bind((host, 0))
         return s.getsockname()[1]
 
 
-def wait_for_port(port, timeout=15.0, log=None):
+def wait_for_port(port, timeout=15.0, log=None, host="127.0.0.1"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
+            with socket.create_connection((host, port), timeout=1):
                 return
         except OSError:
             time.sleep(0.05)
@@ -140,11 +140,12 @@ class Postfix:
     """A private Postfix instance on 127.0.0.1 (port 25 role on a free port),
     optionally with an implicit-TLS (smtps) service on a second port."""
 
-    def __init__(self, base, name, settings, smtps=False):
+    def __init__(self, base, name, settings, smtps=False, ipv6=False):
         self.dir = os.path.join(base, name)
         self.etc = os.path.join(self.dir, "etc")
         self.log = os.path.join(self.dir, "maillog")
-        self.port = free_port()
+        self.host = "::1" if ipv6 else "127.0.0.1"
+        self.port = free_port(self.host)
         self.smtps_port = free_port() if smtps else None
         for sub in ("etc", "data", "spool"):
             os.makedirs(os.path.join(self.dir, sub))
@@ -156,8 +157,8 @@ class Postfix:
             "data_directory": f"{d}/data",
             "maillog_file": self.log,
             "maillog_file_prefixes": d,
-            "inet_interfaces": "127.0.0.1",
-            "inet_protocols": "ipv4",
+            "inet_interfaces": "[::1]" if ipv6 else "127.0.0.1",
+            "inet_protocols": "ipv6" if ipv6 else "ipv4",
             "mynetworks": "127.0.0.0/8",
             "mydestination": "",
             "alias_maps": "",
@@ -174,7 +175,8 @@ class Postfix:
         out = []
         for line in master:
             if line.startswith("smtp      inet"):
-                out.append(f"127.0.0.1:{self.port} inet n - n - - smtpd")
+                listen = f"[::1]:{self.port}" if ipv6 else f"127.0.0.1:{self.port}"
+                out.append(f"{listen} inet n - n - - smtpd")
                 if smtps:
                     out.append(f"127.0.0.1:{self.smtps_port} inet n - n - - smtpd")
                     out.append("  -o smtpd_tls_wrappermode=yes")
@@ -194,7 +196,7 @@ class Postfix:
             noise = "overriding earlier entry"  # other instances' lines in /etc/postfix/main.cf
             text = "\n".join(l for l in (r.stdout + r.stderr).splitlines() if noise not in l)
             raise RuntimeError(f"postfix start failed: {text}")
-        wait_for_port(self.port, log=self.log)
+        wait_for_port(self.port, log=self.log, host=self.host)
         if self.smtps_port:
             wait_for_port(self.smtps_port, log=self.log)
         return self
