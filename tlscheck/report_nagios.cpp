@@ -15,7 +15,7 @@ std::string nagios_line(const CheckRun& run) {
     if (run.dialogue && run.dialogue->session && !run.dialogue->session->chain_facts.empty())
         perf += "days_to_expiry=" +
                 std::to_string(run.dialogue->session->chain_facts.front().days_left) + ";" +
-                std::to_string(run.opt.warn_days) + ";0 ";
+                std::to_string(run.opt.warn_days) + ":;0: "; // warn below N days, crit below 0
     if (run.scan)
         perf += "probes=" + std::to_string(run.scan->probes) + " ";
     char time[64];
