@@ -24,8 +24,14 @@ void collect_header_starts(GMimeObject* object, std::vector<RawHeaderStart>& out
         if (offset < 0) {
             continue; // a header GMime synthesised, not one of the input's
         }
-        const char* name = g_mime_header_get_raw_name(header);
-        out.push_back({offset, name != nullptr ? name : ""});
+        // The obsolete syntax "Name : value" (RFC 5322 4.5.3) leaves blanks in the raw name.
+        std::string name = g_mime_header_get_raw_name(header) != nullptr
+                               ? g_mime_header_get_raw_name(header)
+                               : "";
+        while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) {
+            name.pop_back();
+        }
+        out.push_back({offset, std::move(name)});
     }
 }
 
@@ -49,9 +55,8 @@ ParsedMessage ParsedMessage::parse(std::string bytes) {
     parsed.bytes_ = std::make_unique<std::string>(std::move(bytes));
     const std::string& data = *parsed.bytes_;
 
-    // The memory stream borrows the buffer; it is dropped before parse() returns.
+    // The memory stream keeps its own copy of the bytes and frees it with itself.
     auto stream = adopt(g_mime_stream_mem_new_with_buffer(data.data(), data.size()));
-    g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream.get()), FALSE);
     auto parser = adopt(g_mime_parser_new_with_stream(stream.get()));
     g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
     parsed.message_ = adopt(g_mime_parser_construct_message(parser.get(), nullptr));
@@ -59,8 +64,13 @@ ParsedMessage ParsedMessage::parse(std::string bytes) {
         throw MessageError("cannot parse message as MIME");
     }
 
-    const gint64 headers_end = g_mime_parser_get_headers_end(parser.get());
-    if (headers_end < 0 || static_cast<std::uint64_t>(headers_end) > data.size()) {
+    // GMime reports -1 for a message that is all header section, without the
+    // empty line and body RFC 5322 3.5 makes optional.
+    gint64 headers_end = g_mime_parser_get_headers_end(parser.get());
+    if (headers_end < 0) {
+        headers_end = static_cast<gint64>(data.size());
+    }
+    if (static_cast<std::uint64_t>(headers_end) > data.size()) {
         throw MessageError("cannot find the end of the header section");
     }
 
