@@ -62,38 +62,42 @@ Outcome Engine::process(std::string bytes, const std::vector<std::string>& recip
 
 Outcome Engine::process(const mime::ParsedMessage& message,
                         const std::vector<std::string>& recipients) const {
-    const std::size_t count = recipients.size();
-    if (recipients.empty()) {
-        return not_encrypted(Verdict::Passed, "no-recipients", 0);
+    if (auto unchanged = nothing_to_encrypt(message, recipients.size())) {
+        return std::move(*unchanged);
     }
-    if (mime::existing_encryption(message) != mime::EncryptionForm::None) {
-        return not_encrypted(Verdict::Passed, "already-encrypted", count);
-    }
-
     std::vector<Resolution> resolutions;
-    resolutions.reserve(count);
+    resolutions.reserve(recipients.size());
     for (const auto& recipient : recipients) {
         resolutions.push_back(resolve(recipient));
     }
-    const auto encryptable = static_cast<std::size_t>(std::count_if(
-        resolutions.begin(), resolutions.end(), [](const auto& r) { return r.encryptable(); }));
-    const std::size_t keyless = count - encryptable;
-    if (keyless > 0) {
-        const bool required =
-            std::any_of(resolutions.begin(), resolutions.end(),
-                        [](const auto& r) { return r.action == RecipientAction::Require; });
-        if (required) {
-            return not_encrypted(Verdict::Deferred, "require-without-key", count, keyless);
-        }
-        if (encryptable > 0 && settings_.mixed_fallback == MixedFallback::Tempfail) {
-            return not_encrypted(Verdict::Deferred, "mixed-recipients", count, keyless);
-        }
-        const bool by_rule = std::any_of(resolutions.begin(), resolutions.end(), [](const auto& r) {
-            return r.action == RecipientAction::Never;
-        });
-        return not_encrypted(Verdict::Passed, by_rule ? "rule" : "no-key", count, keyless);
-    }
+    return decide(message, resolutions);
+}
 
+Outcome Engine::process(const mime::ParsedMessage& message,
+                        const std::vector<Resolution>& resolutions) const {
+    if (auto unchanged = nothing_to_encrypt(message, resolutions.size())) {
+        return std::move(*unchanged);
+    }
+    return decide(message, resolutions);
+}
+
+std::optional<Outcome> Engine::nothing_to_encrypt(const mime::ParsedMessage& message,
+                                                  std::size_t recipients) const {
+    if (recipients == 0) {
+        return not_encrypted(Verdict::Passed, "no-recipients", 0);
+    }
+    if (mime::existing_encryption(message) != mime::EncryptionForm::None) {
+        return not_encrypted(Verdict::Passed, "already-encrypted", recipients);
+    }
+    return std::nullopt;
+}
+
+Outcome Engine::decide(const mime::ParsedMessage& message,
+                       const std::vector<Resolution>& resolutions) const {
+    const std::size_t count = resolutions.size();
+    if (auto decision = decide_by_recipients(resolutions)) {
+        return {std::move(*decision), std::nullopt};
+    }
     const auto keys = distinct_keys(resolutions);
     const std::string armored = pgp::encrypt_armored(settings_.gnupg_home, original_entity(message),
                                                      keys, {settings_.hide_recipients});
@@ -111,6 +115,33 @@ Outcome Engine::process(const mime::ParsedMessage& message,
     rewrite.body = std::move(encrypted.body);
     outcome.rewrite = std::move(rewrite);
     return outcome;
+}
+
+std::optional<Decision>
+Engine::decide_by_recipients(const std::vector<Resolution>& resolutions) const {
+    const std::size_t count = resolutions.size();
+    if (count == 0) {
+        return not_encrypted(Verdict::Passed, "no-recipients", 0).decision;
+    }
+    const auto encryptable = static_cast<std::size_t>(std::count_if(
+        resolutions.begin(), resolutions.end(), [](const auto& r) { return r.encryptable(); }));
+    const std::size_t keyless = count - encryptable;
+    if (keyless == 0) {
+        return std::nullopt;
+    }
+    const auto any = [&](RecipientAction action) {
+        return std::any_of(resolutions.begin(), resolutions.end(),
+                           [&](const auto& r) { return r.action == action; });
+    };
+    if (any(RecipientAction::Require)) {
+        return not_encrypted(Verdict::Deferred, "require-without-key", count, keyless).decision;
+    }
+    if (encryptable > 0 && settings_.mixed_fallback == MixedFallback::Tempfail) {
+        return not_encrypted(Verdict::Deferred, "mixed-recipients", count, keyless).decision;
+    }
+    return not_encrypted(Verdict::Passed, any(RecipientAction::Never) ? "rule" : "no-key", count,
+                         keyless)
+        .decision;
 }
 
 std::string describe(const Decision& decision) {

@@ -69,14 +69,27 @@ class Engine {
                     const std::vector<std::string>& recipients) const;
     // Parses the bytes first; throws MessageError when they are not a message.
     Outcome process(std::string message, const std::vector<std::string>& recipients) const;
+    // With the recipients already resolved (the milter resolves at RCPT time).
+    Outcome process(const mime::ParsedMessage& message,
+                    const std::vector<Resolution>& resolutions) const;
 
     // Policy action and key for one recipient (the milter asks at RCPT time).
     Resolution resolve(const std::string& recipient) const;
+
+    // The decision when the recipients alone settle it (nobody to encrypt to:
+    // passed; a require recipient without key or a refused mix: deferred);
+    // empty when it depends on the message. Lets the milter stop early.
+    std::optional<Decision> decide_by_recipients(const std::vector<Resolution>& resolutions) const;
 
     const pgp::Keyring& keyring() const { return keyring_; }
     const EngineSettings& settings() const { return settings_; }
 
   private:
+    std::optional<Outcome> nothing_to_encrypt(const mime::ParsedMessage& message,
+                                              std::size_t recipients) const;
+    Outcome decide(const mime::ParsedMessage& message,
+                   const std::vector<Resolution>& resolutions) const;
+
     EngineSettings settings_;
     pgp::Keyring keyring_;
 };

@@ -23,6 +23,7 @@ class KeyMap {
 
     std::optional<std::string> fingerprint_for(std::string_view address) const;
     std::size_t size() const { return entries_.size(); }
+    const std::map<std::string, std::string>& entries() const { return entries_; }
 
   private:
     std::map<std::string, std::string> entries_; // comparable address -> FINGERPRINT

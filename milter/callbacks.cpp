@@ -1,25 +1,21 @@
 #include "milter/callbacks.h"
 
+#include "core/errors.h"
 #include "milter/log.h"
+#include "milter/runtime.h"
 #include "milter/session.h"
 #include "pgp/address.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <map>
-#include <mutex>
 #include <string>
 
 namespace mailveil::milter {
 namespace {
 
-std::mutex g_engine_mutex;
-std::shared_ptr<const core::Engine> g_engine;
-
-std::shared_ptr<const core::Engine> current_engine() {
-    const std::lock_guard lock(g_engine_mutex);
-    return g_engine;
-}
+std::atomic<std::size_t> g_open_connections{0};
 
 // --- per-connection state -------------------------------------------------
 // libmilter stores one void* per connection; it owns a Session from connect
@@ -33,28 +29,44 @@ Session& session_of(SMFICTX* ctx) {
     if (smfi_setpriv(ctx, fresh.get()) != MI_SUCCESS) {
         throw std::runtime_error("cannot attach connection state");
     }
+    ++g_open_connections;
     return *fresh.release();
 }
 
 void drop_session(SMFICTX* ctx) {
     std::unique_ptr<Session> owned(static_cast<Session*>(smfi_getpriv(ctx)));
+    if (owned) {
+        --g_open_connections;
+    }
     smfi_setpriv(ctx, nullptr);
 }
 
+std::string macro(SMFICTX* ctx, const char* name) {
+    const char* value = smfi_getsymval(ctx, const_cast<char*>(name));
+    return value != nullptr ? value : "";
+}
+
 std::string queue_id(SMFICTX* ctx) {
-    const char* id = smfi_getsymval(ctx, const_cast<char*>("i"));
-    return id != nullptr && *id != '\0' ? id : "NOQUEUE";
+    const std::string id = macro(ctx, "i");
+    return id.empty() ? "NOQUEUE" : id;
+}
+
+std::string one_line(std::string text) {
+    std::replace_if(
+        text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+    return text;
+}
+
+void set_reply(SMFICTX* ctx, const char* code, const char* status, const char* text) {
+    smfi_setreply(ctx, const_cast<char*>(code), const_cast<char*>(status), const_cast<char*>(text));
 }
 
 // --- the one error path ---------------------------------------------------
 
 sfsistat tempfail(SMFICTX* ctx, const std::string& reason) {
-    std::string flat = reason;
-    std::replace_if(
-        flat.begin(), flat.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
-    log::error("queue_id=" + queue_id(ctx) + " decision=tempfail reason=\"" + flat + "\"");
-    smfi_setreply(ctx, const_cast<char*>("451"), const_cast<char*>("4.3.0"),
-                  const_cast<char*>("mailveil: temporary failure, please try again later"));
+    log::error("queue_id=" + queue_id(ctx) + " decision=tempfail reason=\"" + one_line(reason) +
+               "\"");
+    set_reply(ctx, "451", "4.3.0", "mailveil: temporary failure, please try again later");
     if (auto* session = static_cast<Session*>(smfi_getpriv(ctx))) {
         session->reset_message();
     }
@@ -120,6 +132,21 @@ void apply(SMFICTX* ctx, const Session& session, const core::Rewrite& rewrite) {
     }
 }
 
+bool any_required(const Session& session) {
+    return std::any_of(session.recipients().begin(), session.recipients().end(),
+                       [](const auto& r) { return r.action == core::RecipientAction::Require; });
+}
+
+// Splitting by class is for MTA-to-MTA mail: a client that authenticated, or
+// one of the daemons the admin marks as submission, gets no 452.
+bool may_split(const Session& session, const config::Settings& settings) {
+    if (settings.mixed_recipients != config::MixedRecipients::Split || session.authenticated()) {
+        return false;
+    }
+    const auto& daemons = settings.submission_daemons;
+    return std::find(daemons.begin(), daemons.end(), session.daemon_name()) == daemons.end();
+}
+
 // --- callbacks ------------------------------------------------------------
 
 sfsistat on_negotiate(SMFICTX* ctx, unsigned long actions, unsigned long steps, unsigned long,
@@ -141,19 +168,74 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long actions, unsigned long steps, 
 }
 
 sfsistat on_connect(SMFICTX* ctx, char*, _SOCK_ADDR*) {
-    session_of(ctx);
+    session_of(ctx).set_daemon_name(macro(ctx, "{daemon_name}"));
     return SMFIS_CONTINUE;
 }
 
 sfsistat on_envfrom(SMFICTX* ctx, char**) {
-    session_of(ctx).reset_message();
+    auto runtime = current_runtime();
+    if (!runtime) {
+        throw std::runtime_error("no configuration loaded");
+    }
+    session_of(ctx).start_message(std::move(runtime), !macro(ctx, "{auth_authen}").empty());
     return SMFIS_CONTINUE;
 }
 
-sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
-    if (argv != nullptr && argv[0] != nullptr) {
-        session_of(ctx).add_recipient(pgp::bare_address(argv[0]));
+sfsistat refuse_required(SMFICTX* ctx, const config::Settings& settings,
+                         const std::string& recipient) {
+    const bool reject = settings.require_reply == config::RequireReply::Reject;
+    log::info("queue_id=" + queue_id(ctx) + " rcpt=<" + recipient +
+              "> decision=" + (reject ? "rejected" : "deferred") + " reason=require-without-key");
+    set_reply(ctx, reject ? "550" : "450", reject ? "5.7.1" : "4.7.1",
+              "mailveil: this recipient only takes encrypted mail, and no usable key is known");
+    return reject ? SMFIS_REJECT : SMFIS_TEMPFAIL;
+}
+
+core::Resolution resolve_for_rcpt(SMFICTX* ctx, const Runtime& runtime,
+                                  const std::string& recipient) {
+    try {
+        return runtime.engine.resolve(recipient);
+    } catch (const ProcessingError& e) {
+        // on_error = pass: a recipient whose key cannot be looked up is one
+        // without a key, unless the admin requires encryption for it.
+        core::Resolution fallback;
+        fallback.recipient = recipient;
+        fallback.action = runtime.settings.policy.rules.action_for(recipient);
+        if (runtime.settings.on_error != config::OnError::Pass ||
+            fallback.action == core::RecipientAction::Require) {
+            throw;
+        }
+        log::warning(
+            "queue_id=" + queue_id(ctx) + " rcpt=<" + recipient +
+            "> key lookup failed, treated as keyless (on_error = pass): " + one_line(e.what()));
+        return fallback;
     }
+}
+
+sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
+    if (argv == nullptr || argv[0] == nullptr) {
+        return SMFIS_CONTINUE;
+    }
+    Session& session = session_of(ctx);
+    const Runtime& runtime = session.runtime();
+    const std::string recipient = pgp::bare_address(argv[0]);
+    core::Resolution resolution = resolve_for_rcpt(ctx, runtime, recipient);
+
+    if (resolution.action == core::RecipientAction::Require && !resolution.key) {
+        return refuse_required(ctx, runtime.settings, recipient);
+    }
+    if (may_split(session, runtime.settings)) {
+        const bool encryptable = resolution.encryptable();
+        if (session.recipient_class() && *session.recipient_class() != encryptable) {
+            log::info("queue_id=" + queue_id(ctx) + " rcpt=<" + recipient +
+                      "> decision=deferred reason=split class=" +
+                      (encryptable ? "encrypted" : "plaintext"));
+            set_reply(ctx, "452", "4.5.3", "Too many recipients, retry in a separate transaction");
+            return SMFIS_TEMPFAIL;
+        }
+        session.set_recipient_class(encryptable);
+    }
+    session.add_recipient(std::move(resolution));
     return SMFIS_CONTINUE;
 }
 
@@ -162,25 +244,77 @@ sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
     return SMFIS_CONTINUE;
 }
 
+sfsistat finish_without_body(SMFICTX* ctx, Session& session, const core::Decision& decision) {
+    log::info("queue_id=" + queue_id(ctx) + " " + core::describe(decision));
+    session.reset_message();
+    if (decision.verdict == core::Verdict::Deferred) {
+        set_reply(ctx, "451", "4.7.1",
+                  "mailveil: cannot send this message encrypted to all recipients; "
+                  "try again later");
+        return SMFIS_TEMPFAIL;
+    }
+    return SMFIS_ACCEPT;
+}
+
+sfsistat on_eoh(SMFICTX* ctx) {
+    Session& session = session_of(ctx);
+    if (auto decision = session.runtime().engine.decide_by_recipients(session.recipients())) {
+        return finish_without_body(ctx, session, *decision);
+    }
+    return SMFIS_CONTINUE;
+}
+
 sfsistat on_body(SMFICTX* ctx, unsigned char* chunk, size_t length) {
-    session_of(ctx).append_body(chunk, length);
+    Session& session = session_of(ctx);
+    session.append_body(chunk, length, session.runtime().settings.max_message_size);
+    return SMFIS_CONTINUE;
+}
+
+sfsistat finish_oversized(SMFICTX* ctx, Session& session) {
+    const auto& settings = session.runtime().settings;
+    const std::string line = "queue_id=" + queue_id(ctx) +
+                             " rcpts=" + std::to_string(session.recipients().size()) +
+                             " max_message_size=" + std::to_string(settings.max_message_size);
+    if (any_required(session)) {
+        log::info(line + " decision=rejected reason=too-big");
+        set_reply(
+            ctx, "552", "5.3.4",
+            "mailveil: message too big to encrypt, and a recipient only takes encrypted mail");
+        session.reset_message();
+        return SMFIS_REJECT;
+    }
+    if (settings.oversize_action == config::OversizeAction::Tempfail) {
+        log::info(line + " decision=tempfail reason=too-big");
+        set_reply(ctx, "452", "4.3.4", "mailveil: message too big to encrypt now");
+        session.reset_message();
+        return SMFIS_TEMPFAIL;
+    }
+    log::info(line + " decision=passed reason=too-big");
+    session.reset_message();
     return SMFIS_CONTINUE;
 }
 
 sfsistat on_eom(SMFICTX* ctx) {
     Session& session = session_of(ctx);
-    const auto engine = current_engine();
-    if (!engine) {
-        throw std::runtime_error("no engine installed");
+    if (session.oversized()) {
+        return finish_oversized(ctx, session);
     }
-    const auto outcome = engine->process(session.message_bytes(), session.recipients());
-    if (outcome.decision.verdict == core::Verdict::Deferred) {
-        log::info("queue_id=" + queue_id(ctx) + " " + core::describe(outcome.decision));
-        smfi_setreply(ctx, const_cast<char*>("451"), const_cast<char*>("4.7.1"),
-                      const_cast<char*>("mailveil: cannot send this message encrypted to all "
-                                        "recipients; try again later"));
+    const Runtime& runtime = session.runtime();
+    core::Outcome outcome;
+    try {
+        const auto message = mime::ParsedMessage::parse(session.message_bytes());
+        outcome = runtime.engine.process(message, session.recipients());
+    } catch (const ProcessingError& e) {
+        if (runtime.settings.on_error != config::OnError::Pass || any_required(session)) {
+            throw;
+        }
+        log::warning("queue_id=" + queue_id(ctx) + " decision=passed reason=error error=\"" +
+                     one_line(e.what()) + "\"");
         session.reset_message();
-        return SMFIS_TEMPFAIL;
+        return SMFIS_CONTINUE;
+    }
+    if (outcome.decision.verdict == core::Verdict::Deferred) {
+        return finish_without_body(ctx, session, outcome.decision);
     }
     if (outcome.rewrite) {
         apply(ctx, session, *outcome.rewrite);
@@ -220,6 +354,9 @@ sfsistat cb_envrcpt(SMFICTX* ctx, char** argv) {
 sfsistat cb_header(SMFICTX* ctx, char* name, char* value) {
     return guarded<on_header>(ctx, name, value);
 }
+sfsistat cb_eoh(SMFICTX* ctx) {
+    return guarded<on_eoh>(ctx);
+}
 sfsistat cb_body(SMFICTX* ctx, unsigned char* chunk, size_t length) {
     return guarded<on_body>(ctx, chunk, length);
 }
@@ -239,9 +376,8 @@ sfsistat cb_close(SMFICTX* ctx) {
 
 } // namespace
 
-void install_engine(std::shared_ptr<const core::Engine> engine) {
-    const std::lock_guard lock(g_engine_mutex);
-    g_engine = std::move(engine);
+std::size_t open_connections() {
+    return g_open_connections.load();
 }
 
 smfiDesc make_filter_description() {
@@ -253,6 +389,7 @@ smfiDesc make_filter_description() {
     desc.xxfi_envfrom = cb_envfrom;
     desc.xxfi_envrcpt = cb_envrcpt;
     desc.xxfi_header = cb_header;
+    desc.xxfi_eoh = cb_eoh;
     desc.xxfi_body = cb_body;
     desc.xxfi_eom = cb_eom;
     desc.xxfi_abort = cb_abort;

@@ -1,22 +1,29 @@
-// callbacks.h - the libmilter callback table and the engine it runs.
+// callbacks.h - the libmilter callback table.
 //
 // Every callback goes through one trampoline: any exception becomes
 // SMFIS_TEMPFAIL with a "451 4.3.0" reply and one log line, so the MTA keeps
 // the message and retries; a message is never half-rewritten.
+//
+// Per stage:
+//  RCPT  resolve the recipient (rules, key map, keyring): a "require"
+//        recipient without a key is refused (550 5.7.1, or 450 4.7.1); with
+//        mixed_recipients = split, a recipient of the other class than the
+//        first accepted one gets 452 4.5.3 so the client sends it separately
+//        (never for authenticated clients or submission daemons)
+//  EOH   when the recipients alone settle the outcome, accept without the body
+//  EOM   run the core on the whole message and apply its rewrite
 #pragma once
-
-#include "core/engine.h"
 
 #include <libmilter/mfapi.h>
 
-#include <memory>
+#include <cstddef>
 
 namespace mailveil::milter {
 
-// The engine every connection uses from now on (replaced on reload).
-void install_engine(std::shared_ptr<const core::Engine> engine);
-
 // The filter description to hand to smfi_register().
 smfiDesc make_filter_description();
+
+// Connections that are open right now (to wait for them on shutdown).
+std::size_t open_connections();
 
 } // namespace mailveil::milter

@@ -1,29 +1,40 @@
 // mailveil - the milter daemon: opportunistic OpenPGP encryption for Postfix and Sendmail.
 //
-//   mailveil -p SOCKET -k GNUPGHOME [-f]
+//   mailveil [-c FILE] [-p SOCKET] [-k GNUPGHOME] [-u USER] [-g GROUP] [-f] [-n]
 //
-// Checks the keyring, opens the socket (reporting errors on the terminal),
-// then, unless -f, detaches and logs to syslog. libmilter runs the rest;
-// SIGTERM/SIGINT stop it.
-#include "core/engine.h"
+// Start-up, in this order: read the configuration (flags win), build the
+// engine (checks the keyring and policy files), open the socket as the
+// starting user (reporting errors on the terminal), hand a unix socket to the
+// run-as user and group, detach unless -f, write the pid file, drop root.
+// Then libmilter serves connections on its own thread while the main thread
+// waits for signals: SIGHUP reloads the configuration (a bad one is logged and
+// the old one kept), SIGTERM/SIGINT stop accepting connections and give open
+// ones time to finish before exiting.
 #include "milter/callbacks.h"
+#include "milter/config_check.h"
 #include "milter/log.h"
 #include "milter/options.h"
+#include "milter/pid_file.h"
+#include "milter/privileges.h"
+#include "milter/runtime.h"
 #include "version.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <thread>
 
+namespace mailveil::milter {
 namespace {
 
-using namespace mailveil;
+constexpr auto kShutdownGrace = std::chrono::seconds(30);
 
-// Classic double-fork-free daemonisation: libmilter keeps no terminal.
 bool detach() {
     const pid_t pid = fork();
     if (pid < 0) {
@@ -32,10 +43,7 @@ bool detach() {
     if (pid > 0) {
         _exit(EX_OK);
     }
-    if (setsid() < 0) {
-        return false;
-    }
-    if (chdir("/") != 0) {
+    if (setsid() < 0 || chdir("/") != 0) {
         return false;
     }
     const int null = ::open("/dev/null", O_RDWR);
@@ -51,48 +59,155 @@ bool detach() {
     return true;
 }
 
-int run(const milter::Options& options) {
-    milter::install_engine(
-        std::make_shared<const core::Engine>(core::EngineSettings(options.keyring)));
+config::Settings load(const Options& options) {
+    // Without -c a missing default file means "defaults and flags".
+    const bool use_file =
+        options.config_file_given || ::access(options.config_file.c_str(), F_OK) == 0;
+    return config::load_settings(use_file ? options.config_file : std::string(), options.overrides);
+}
 
-    smfiDesc description = milter::make_filter_description();
+void warn_about_restart_only_changes(const config::Settings& before,
+                                     const config::Settings& after) {
+    const auto changed = [&](const char* key, const std::string& a, const std::string& b) {
+        if (a != b) {
+            log::warning(std::string("reload: ") + key + " changed; it takes effect on restart");
+        }
+    };
+    changed("socket", before.socket, after.socket);
+    changed("user", before.user, after.user);
+    changed("group", before.group, after.group);
+    changed("pid_file", before.pid_file, after.pid_file);
+    changed("umask", std::to_string(before.umask), std::to_string(after.umask));
+}
+
+void reload(const Options& options) {
+    try {
+        auto fresh = std::make_shared<const Runtime>(load(options));
+        const auto old = current_runtime();
+        warn_about_restart_only_changes(old->settings, fresh->settings);
+        log::set_level(fresh->settings.log_level);
+        install_runtime(fresh);
+        log::info("reloaded configuration" + (fresh->settings.config_file.empty()
+                                                  ? ""
+                                                  : " from " + fresh->settings.config_file));
+    } catch (const std::exception& e) {
+        log::error(std::string("reload failed, keeping the running configuration: ") + e.what());
+    }
+}
+
+// The main thread's job once libmilter runs: wait for signals.
+int serve(const Options& options) {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGHUP);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    // Blocked here before any thread exists, so every thread inherits it and
+    // the main thread, waiting in sigwait, is the one that receives them.
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    int milter_status = MI_SUCCESS;
+    std::thread milter([&milter_status] {
+        milter_status = smfi_main();
+        ::kill(::getpid(), SIGTERM); // wake the main thread if libmilter stopped by itself
+    });
+    for (;;) {
+        int signal = 0;
+        if (sigwait(&signals, &signal) != 0) {
+            continue;
+        }
+        if (signal == SIGHUP) {
+            reload(options);
+            continue;
+        }
+        log::info(std::string("stopping on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
+        smfi_stop();
+        break;
+    }
+    milter.join();
+    const auto deadline = std::chrono::steady_clock::now() + kShutdownGrace;
+    while (open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (open_connections() > 0) {
+        log::warning(std::to_string(open_connections()) +
+                     " connections still open at exit; their MTAs will retry the messages");
+    }
+    log::info(milter_status == MI_SUCCESS ? "stopped" : "stopped after a libmilter failure");
+    return milter_status == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
+}
+
+int run(const Options& options) {
+    auto runtime = std::make_shared<const Runtime>(load(options));
+    const config::Settings& settings = runtime->settings;
+    log::open(settings.log);
+    log::set_level(settings.log_level);
+    install_runtime(runtime);
+
+    const bool root = ::geteuid() == 0;
+    const RunAs run_as = root ? resolve_run_as(settings) : RunAs{::getuid(), ::getgid(), ""};
+    if (root && run_as.uid == 0) {
+        throw std::runtime_error("refusing to run as root: set user = to an unprivileged user");
+    }
+
+    smfiDesc description = make_filter_description();
     if (smfi_register(description) != MI_SUCCESS) {
-        std::cerr << "mailveil: libmilter refused to register the filter\n";
-        return EX_SOFTWARE;
+        throw std::runtime_error("libmilter refused to register the filter");
     }
-    if (smfi_setconn(const_cast<char*>(options.socket.c_str())) != MI_SUCCESS) {
-        std::cerr << "mailveil: bad socket " << options.socket << "\n";
-        return EX_USAGE;
+    if (smfi_setconn(const_cast<char*>(settings.socket.c_str())) != MI_SUCCESS) {
+        throw std::runtime_error("bad socket " + settings.socket);
     }
+    ::umask(settings.umask);
     if (smfi_opensocket(true) != MI_SUCCESS) {
-        std::cerr << "mailveil: cannot open socket " << options.socket
-                  << " (in use, or no permission?)\n";
-        return EX_UNAVAILABLE;
+        throw std::runtime_error("cannot open socket " + settings.socket +
+                                 " (in use, directory missing, or no permission?)");
     }
-    if (!options.foreground && !detach()) {
-        std::perror("mailveil: cannot detach");
-        return EX_OSERR;
+    hand_over_socket(settings.socket, run_as);
+
+    if (settings.log == config::LogSink::Syslog && !detach()) {
+        throw std::runtime_error("cannot detach from the terminal");
     }
-    milter::log::open(options.foreground ? milter::log::Sink::Stderr : milter::log::Sink::Syslog);
-    milter::log::info("mailveil " MAILVEIL_VERSION " listening on " + options.socket +
-                      " keyring=" + options.keyring);
-    const int status = smfi_main();
-    milter::log::info(status == MI_SUCCESS ? "stopped" : "stopped after a libmilter failure");
-    return status == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
+    PidFile pid_file(settings.pid_file);
+    pid_file.write();
+    if (root) {
+        pid_file.chown_to(run_as.uid, run_as.gid);
+        drop_privileges(run_as);
+    }
+    log::info("mailveil " MAILVEIL_VERSION " listening on " + settings.socket +
+              " keyring=" + settings.keyring + (root ? " user=" + run_as.user : ""));
+    return serve(options);
+}
+
+int check(const Options& options) {
+    config::Settings settings;
+    try {
+        settings = load(options);
+    } catch (const std::exception& e) {
+        std::cout << "error: " << e.what() << "\nmailveil: configuration has errors\n";
+        return 1;
+    }
+    const CheckReport report = check_configuration(settings);
+    for (const auto& line : report.lines) {
+        std::cout << line << "\n";
+    }
+    std::cout << "mailveil: " << report.errors << " errors, " << report.warnings << " warnings\n";
+    return report.errors == 0 ? 0 : 1;
 }
 
 } // namespace
+} // namespace mailveil::milter
 
 int main(int argc, char** argv) {
-    milter::Options options;
+    using namespace mailveil::milter;
+    Options options;
     try {
-        options = milter::parse_options(argc, argv);
-    } catch (const milter::UsageError& e) {
-        std::cerr << "mailveil: " << e.what() << "\n" << milter::kUsage;
+        options = parse_options(argc, argv);
+    } catch (const UsageError& e) {
+        std::cerr << "mailveil: " << e.what() << "\n" << kUsage;
         return EX_USAGE;
     }
     if (options.help) {
-        std::cout << milter::kUsage;
+        std::cout << kUsage;
         return EX_OK;
     }
     if (options.version) {
@@ -101,10 +216,16 @@ int main(int argc, char** argv) {
     }
     // GPGME talks to gpg over pipes; a gpg that dies must not kill the daemon.
     std::signal(SIGPIPE, SIG_IGN);
+    if (options.check_only) {
+        return check(options);
+    }
     try {
         return run(options);
     } catch (const std::exception& e) {
         std::cerr << "mailveil: " << e.what() << "\n";
+        if (log::to_syslog()) { // stderr is gone once detached
+            log::error(e.what());
+        }
         return EX_CONFIG;
     }
 }

@@ -1,31 +1,33 @@
 #include "milter/options.h"
 
-#include <string_view>
+#include <map>
 
 namespace mailveil::milter {
 
 const char* const kUsage =
-    "usage: mailveil -p SOCKET -k GNUPGHOME [-f]\n"
+    "usage: mailveil [-c FILE] [-p SOCKET] [-k GNUPGHOME] [-u USER] [-g GROUP] [-f] [-n]\n"
+    "  -c, --config FILE     configuration file (default /etc/mailveil/mailveil.conf)\n"
     "  -p, --socket SOCKET   where the MTA connects: unix:/path, inet:PORT@HOST, inet6:PORT@HOST\n"
     "  -k, --keyring DIR     GnuPG home holding the recipients' public keys\n"
-    "  -f, --foreground      stay in the foreground and log to stderr (default: daemon, syslog)\n"
+    "  -u, --user USER       user to run as after binding the socket (when started as root)\n"
+    "  -g, --group GROUP     group to run as, and group of the unix socket\n"
+    "  -P, --pid-file FILE   pid file (empty string: none)\n"
+    "  -L, --log-level LVL   error, warning, info or debug\n"
+    "  -f, --foreground      stay in the foreground and log to stderr\n"
+    "  -n, --check           check the configuration and the keyring, print a report, exit 0/1\n"
     "  -h, --help            this text\n"
-    "  -V, --version         print the version\n";
-
-namespace {
-
-bool valid_socket_spec(std::string_view spec) {
-    for (std::string_view prefix : {"unix:", "local:", "inet:", "inet6:"}) {
-        if (spec.starts_with(prefix) && spec.size() > prefix.size()) {
-            return true;
-        }
-    }
-    return spec.starts_with("/");
-}
-
-} // namespace
+    "  -V, --version         print the version\n"
+    "Flags override the configuration file; see mailveil.conf(5).\n";
 
 Options parse_options(int argc, char** argv) {
+    static const std::map<std::string, std::string> setting_flags = {
+        {"-p", "socket"},    {"--socket", "socket"},
+        {"-k", "keyring"},   {"--keyring", "keyring"},
+        {"-u", "user"},      {"--user", "user"},
+        {"-g", "group"},     {"--group", "group"},
+        {"-P", "pid_file"},  {"--pid-file", "pid_file"},
+        {"-L", "log_level"}, {"--log-level", "log_level"},
+    };
     Options options;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -35,12 +37,16 @@ Options parse_options(int argc, char** argv) {
             }
             return argv[++i];
         };
-        if (arg == "-p" || arg == "--socket") {
-            options.socket = value();
-        } else if (arg == "-k" || arg == "--keyring") {
-            options.keyring = value();
+        if (auto setting = setting_flags.find(arg); setting != setting_flags.end()) {
+            options.overrides.push_back({setting->second, value(), "command line (" + arg + ")"});
+        } else if (arg == "-c" || arg == "--config") {
+            options.config_file = value();
+            options.config_file_given = true;
         } else if (arg == "-f" || arg == "--foreground") {
             options.foreground = true;
+            options.overrides.push_back({"log", "stderr", "command line (-f)"});
+        } else if (arg == "-n" || arg == "--check") {
+            options.check_only = true;
         } else if (arg == "-h" || arg == "--help") {
             options.help = true;
         } else if (arg == "-V" || arg == "--version") {
@@ -48,19 +54,6 @@ Options parse_options(int argc, char** argv) {
         } else {
             throw UsageError("unknown argument " + arg);
         }
-    }
-    if (options.help || options.version) {
-        return options;
-    }
-    if (options.socket.empty()) {
-        throw UsageError("no socket given (-p)");
-    }
-    if (!valid_socket_spec(options.socket)) {
-        throw UsageError("bad socket " + options.socket +
-                         " (expected unix:/path, inet:PORT@HOST or inet6:PORT@HOST)");
-    }
-    if (options.keyring.empty()) {
-        throw UsageError("no keyring given (-k)");
     }
     return options;
 }

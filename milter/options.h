@@ -1,20 +1,30 @@
 // options.h - the daemon's command line.
 //
-//   mailveil -p SOCKET -k GNUPGHOME [-f]
+//   mailveil [-c FILE] [-p SOCKET] [-k GNUPGHOME] [-u USER] [-g GROUP] [-f] [-n]
 //
-// SOCKET is libmilter's form: unix:/path, inet:port@host, inet6:port@host.
+// Flags that mirror a setting (-p socket, -k keyring, -u user, -g group,
+// -P pid_file, -L log_level) are returned as ConfigEntry overrides, applied
+// after the configuration file, so that they win and are checked the same way.
+//
 // Failure: parse_options throws UsageError with a one-line reason.
 #pragma once
 
+#include "config/config_file.h"
+
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace mailveil::milter {
 
+inline constexpr const char* kDefaultConfigFile = "/etc/mailveil/mailveil.conf";
+
 struct Options {
-    std::string socket;
-    std::string keyring;
+    std::string config_file = kDefaultConfigFile;
+    bool config_file_given = false;
+    std::vector<config::ConfigEntry> overrides;
     bool foreground = false;
+    bool check_only = false;
     bool help = false;
     bool version = false;
 };

@@ -2,20 +2,52 @@
 
 #include "mime/line_endings.h"
 
+#include <stdexcept>
+
 namespace mailveil::milter {
 
 void Session::reset_message() {
+    runtime_.reset();
+    authenticated_ = false;
     recipients_.clear();
+    recipient_class_.reset();
     headers_.clear();
     body_.clear();
     body_.shrink_to_fit();
+    size_ = 0;
+    oversized_ = false;
+}
+
+void Session::start_message(std::shared_ptr<const Runtime> runtime, bool authenticated) {
+    reset_message();
+    runtime_ = std::move(runtime);
+    authenticated_ = authenticated;
+}
+
+const Runtime& Session::runtime() const {
+    if (!runtime_) {
+        throw std::logic_error("message event before MAIL FROM");
+    }
+    return *runtime_;
+}
+
+void Session::add_recipient(core::Resolution resolution) {
+    recipients_.push_back(std::move(resolution));
 }
 
 void Session::add_header(std::string name, std::string value) {
+    size_ += name.size() + value.size() + 3;
     headers_.push_back({std::move(name), std::move(value)});
 }
 
-void Session::append_body(const unsigned char* chunk, std::size_t length) {
+void Session::append_body(const unsigned char* chunk, std::size_t length, std::uint64_t limit) {
+    size_ += length;
+    if (limit > 0 && size_ > limit) {
+        oversized_ = true;
+        body_.clear();
+        body_.shrink_to_fit();
+        return;
+    }
     body_.append(reinterpret_cast<const char*>(chunk), length);
 }
 

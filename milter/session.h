@@ -2,11 +2,16 @@
 //
 // libmilter runs one thread per connection; a Session belongs to exactly one
 // connection (attached with smfi_setpriv) and is never shared. It collects the
-// current message: envelope recipients, header fields as the MTA sent them,
-// and the body. reset_message() forgets all of it between messages and on
-// abort.
+// current message: the configuration it runs under, the envelope recipients
+// as resolved at RCPT time, the header fields as the MTA sent them, and the
+// body. reset_message() forgets all of it between messages and on abort.
 #pragma once
 
+#include "core/recipient_resolver.h"
+#include "milter/runtime.h"
+
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,15 +27,31 @@ class Session {
   public:
     void reset_message();
 
-    // Whether the MTA agreed to send header values with their leading space.
+    // Connection facts.
     void set_header_leading_space(bool on) { header_leading_space_ = on; }
     bool header_leading_space() const { return header_leading_space_; }
+    void set_daemon_name(std::string name) { daemon_name_ = std::move(name); }
+    const std::string& daemon_name() const { return daemon_name_; }
 
-    void add_recipient(std::string address) { recipients_.push_back(std::move(address)); }
+    // Message facts.
+    void start_message(std::shared_ptr<const Runtime> runtime, bool authenticated);
+    const Runtime& runtime() const;
+    bool has_runtime() const { return runtime_ != nullptr; }
+    bool authenticated() const { return authenticated_; }
+
+    void add_recipient(core::Resolution resolution);
+    const std::vector<core::Resolution>& recipients() const { return recipients_; }
+    // The class (encryptable or not) of the recipients accepted so far, when
+    // splitting by class; empty before the first.
+    std::optional<bool> recipient_class() const { return recipient_class_; }
+    void set_recipient_class(bool encryptable) { recipient_class_ = encryptable; }
+
     void add_header(std::string name, std::string value);
-    void append_body(const unsigned char* chunk, std::size_t length);
+    // Appends unless the message has grown past limit (0: none); then the
+    // body is dropped and oversized() is true for the rest of the message.
+    void append_body(const unsigned char* chunk, std::size_t length, std::uint64_t limit);
+    bool oversized() const { return oversized_; }
 
-    const std::vector<std::string>& recipients() const { return recipients_; }
     const std::vector<ReceivedHeader>& headers() const { return headers_; }
 
     // The message rebuilt in wire form (CRLF line ends) for the core.
@@ -38,9 +59,16 @@ class Session {
 
   private:
     bool header_leading_space_ = false;
-    std::vector<std::string> recipients_;
+    std::string daemon_name_;
+
+    std::shared_ptr<const Runtime> runtime_;
+    bool authenticated_ = false;
+    std::vector<core::Resolution> recipients_;
+    std::optional<bool> recipient_class_;
     std::vector<ReceivedHeader> headers_;
     std::string body_;
+    std::uint64_t size_ = 0;
+    bool oversized_ = false;
 };
 
 } // namespace mailveil::milter

@@ -4,6 +4,7 @@
 #include "pgp/address.h"
 #include "pgp/gpgme_runtime.h"
 
+#include <algorithm>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -126,6 +127,82 @@ Keyring::find_usable_key_by_fingerprint(std::string_view recipient,
     }
     return RecipientKey{bare_address(recipient), key.get()->fpr != nullptr ? key.get()->fpr : "",
                         key.get()->subkeys->timestamp, key};
+}
+
+namespace {
+
+std::string why_unusable(gpgme_key_t key, std::time_t now) {
+    if (key->revoked) {
+        return "revoked";
+    }
+    if (key->expired) {
+        return "expired";
+    }
+    if (key->disabled) {
+        return "disabled";
+    }
+    if (key->invalid) {
+        return "invalid";
+    }
+    if (!key_can_encrypt_now(key, now)) {
+        return "no subkey that can encrypt now";
+    }
+    return {};
+}
+
+// When encryption to this key stops: the latest expiry among the subkeys
+// that can encrypt now, capped by the primary key's own expiry.
+std::time_t encryption_expiry(gpgme_key_t key, std::time_t now) {
+    std::time_t latest = -1;
+    for (gpgme_subkey_t subkey = key->subkeys; subkey != nullptr; subkey = subkey->next) {
+        if (subkey_can_encrypt_now(subkey, now)) {
+            if (subkey->expires == 0) {
+                latest = 0;
+                break;
+            }
+            latest = std::max<std::time_t>(latest, subkey->expires);
+        }
+    }
+    const std::time_t primary = key->subkeys != nullptr ? key->subkeys->expires : 0;
+    if (latest <= 0) {
+        return latest < 0 ? 0 : primary;
+    }
+    return primary > 0 ? std::min<std::time_t>(latest, primary) : latest;
+}
+
+} // namespace
+
+std::vector<KeySummary> Keyring::list_keys() const {
+    Context ctx = make_context(home_);
+    gpgme_set_keylist_mode(ctx.get(), GPGME_KEYLIST_MODE_LOCAL);
+    if (auto err = gpgme_op_keylist_start(ctx.get(), nullptr, 0); err != GPG_ERR_NO_ERROR) {
+        throw KeyringError(describe_error("cannot list keys in " + home_, err));
+    }
+    const std::time_t now = std::time(nullptr);
+    std::vector<KeySummary> keys;
+    for (;;) {
+        gpgme_key_t raw = nullptr;
+        const gpgme_error_t err = gpgme_op_keylist_next(ctx.get(), &raw);
+        if (gpgme_err_code(err) == GPG_ERR_EOF) {
+            break;
+        }
+        if (err != GPG_ERR_NO_ERROR) {
+            throw KeyringError(describe_error("cannot list keys in " + home_, err));
+        }
+        Key key = Key::adopt(raw);
+        KeySummary summary;
+        summary.fingerprint = key.get()->fpr != nullptr ? key.get()->fpr : "";
+        for (gpgme_user_id_t uid = key.get()->uids; uid != nullptr; uid = uid->next) {
+            if (!uid->revoked && !uid->invalid && uid->address != nullptr && *uid->address) {
+                summary.addresses.emplace_back(uid->address);
+            }
+        }
+        summary.why_not = why_unusable(key.get(), now);
+        summary.usable = summary.why_not.empty();
+        summary.expires = summary.usable ? encryption_expiry(key.get(), now) : 0;
+        keys.push_back(std::move(summary));
+    }
+    return keys;
 }
 
 } // namespace mailveil::pgp

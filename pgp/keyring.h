@@ -31,6 +31,15 @@ struct RecipientKey {
     Key key;
 };
 
+// One key as an admin sees it in a listing.
+struct KeySummary {
+    std::string fingerprint;
+    std::vector<std::string> addresses; // of valid, unrevoked user IDs
+    bool usable = false;                // can encrypt now
+    std::string why_not;                // when not usable: revoked, expired, ...
+    std::time_t expires = 0;            // when encryption stops working; 0: never
+};
+
 class Keyring {
   public:
     // Checks that gnupg_home is a readable directory; does not list keys yet.
@@ -46,6 +55,9 @@ class Keyring {
     std::optional<RecipientKey>
     find_usable_key_by_fingerprint(std::string_view recipient,
                                    const std::string& fingerprint) const;
+
+    // Every public key in the keyring.
+    std::vector<KeySummary> list_keys() const;
 
   private:
     std::string home_;
