@@ -73,8 +73,8 @@ Outcome Engine::process(const mime::ParsedMessage& message,
     return decide(message, resolutions);
 }
 
-Outcome Engine::process(const mime::ParsedMessage& message,
-                        const std::vector<Resolution>& resolutions) const {
+Outcome Engine::process_resolved(const mime::ParsedMessage& message,
+                                 const std::vector<Resolution>& resolutions) const {
     if (auto unchanged = nothing_to_encrypt(message, resolutions.size())) {
         return std::move(*unchanged);
     }

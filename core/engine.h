@@ -70,8 +70,8 @@ class Engine {
     // Parses the bytes first; throws MessageError when they are not a message.
     Outcome process(std::string message, const std::vector<std::string>& recipients) const;
     // With the recipients already resolved (the milter resolves at RCPT time).
-    Outcome process(const mime::ParsedMessage& message,
-                    const std::vector<Resolution>& resolutions) const;
+    Outcome process_resolved(const mime::ParsedMessage& message,
+                             const std::vector<Resolution>& resolutions) const;
 
     // Policy action and key for one recipient (the milter asks at RCPT time).
     Resolution resolve(const std::string& recipient) const;

@@ -303,7 +303,7 @@ sfsistat on_eom(SMFICTX* ctx) {
     core::Outcome outcome;
     try {
         const auto message = mime::ParsedMessage::parse(session.message_bytes());
-        outcome = runtime.engine.process(message, session.recipients());
+        outcome = runtime.engine.process_resolved(message, session.recipients());
     } catch (const ProcessingError& e) {
         if (runtime.settings.on_error != config::OnError::Pass || any_required(session)) {
             throw;

@@ -1,12 +1,13 @@
 """Runs the mailveil milter daemon in the foreground and reads its log.
 
-``mailveil -f -p inet:PORT@127.0.0.1 -k GNUPGHOME`` logs one line per message
+``mailveil -f -p inet:PORT@127.0.0.1 -k GNUPGHOME -u mailveil`` logs one line per message
 to stderr, e.g. ``queue_id=4F2A1 decision=encrypted rcpts=1 keys=FPR``. The
 daemon's stdout and stderr go to one log file (appended to, so a restart keeps
 the earlier lines); ``decisions()`` parses the decision lines from it.
 """
 
 import os
+import pwd
 import re
 import signal
 import subprocess
@@ -15,11 +16,35 @@ from pathlib import Path
 from postfix import port_accepts, wait_until
 
 
+RUN_AS_USER = "mailveil"
+
+
+def ensure_run_as_user():
+    """The unprivileged user mailveil drops to (it refuses to run as root).
+
+    Created as a system user when missing, as the Debian package does.
+    """
+    try:
+        return pwd.getpwnam(RUN_AS_USER)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
+                        "--shell", "/usr/sbin/nologin", RUN_AS_USER], check=True)
+        return pwd.getpwnam(RUN_AS_USER)
+
+
+def hand_keyring_to(user, gnupg_home):
+    """chown -R: GnuPG writes lock files into its home as the daemon's user."""
+    for directory, dirs, files in os.walk(gnupg_home):
+        for name in [directory] + [os.path.join(directory, f) for f in dirs + files]:
+            os.lchown(name, user.pw_uid, user.pw_gid)
+
+
 class MailveilDaemon:
     """One mailveil process listening on 127.0.0.1:port."""
 
-    def __init__(self, binary, port, gnupg_home, log_path):
+    def __init__(self, binary, port, gnupg_home, log_path, config_path=None):
         self.binary = binary
+        self.config_path = config_path
         self.port = port
         self.gnupg_home = gnupg_home
         self.log_path = log_path
@@ -31,9 +56,13 @@ class MailveilDaemon:
 
     def start(self, timeout=20):
         """Starts the daemon and waits until its port accepts connections."""
+        user = ensure_run_as_user()
+        hand_keyring_to(user, self.gnupg_home)
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [self.binary, "-f", "-p", self.socket_spec, "-k", self.gnupg_home],
+                [self.binary, "-f", "-p", self.socket_spec, "-k", self.gnupg_home,
+                 "-u", RUN_AS_USER, "-P", ""]
+                + (["-c", self.config_path] if self.config_path else []),
                 stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
         with open(self.log_path + ".pid", "w") as out:
             out.write("%d\n" % self.process.pid)

@@ -55,8 +55,10 @@ class SmtpResult:
 class MailStack:
     """Postfix + mailveil + keyrings for one test (or the demo)."""
 
-    def __init__(self, root, mailveil_binary, keyed, unkeyed):
+    def __init__(self, root, mailveil_binary, keyed, unkeyed, mailveil_settings=None):
+        """mailveil_settings: mailveil.conf settings for this stack ({} = defaults)."""
         self.root = os.path.abspath(root)
+        self.mailveil_settings = dict(mailveil_settings or {})
         self.mailveil_binary = mailveil_binary
         self.cast = (keyed, unkeyed)
         self.people = {}
@@ -78,8 +80,19 @@ class MailStack:
         self.postfix.create(sorted(self.people))
         self.postfix.start()
         self.daemon = MailveilDaemon(self.mailveil_binary, self.milter_port,
-                                     self.milter_home.path, self.log_path)
+                                     self.milter_home.path, self.log_path,
+                                     self._write_mailveil_config())
         self.daemon.start()
+
+    def _write_mailveil_config(self):
+        """root/mailveil.conf with this stack's settings; None when there are none."""
+        if not self.mailveil_settings:
+            return None
+        path = os.path.join(self.root, "mailveil.conf")
+        with open(path, "w") as conf:
+            for key, value in self.mailveil_settings.items():
+                conf.write("%s = %s\n" % (key, value))
+        return path
 
     def _keys_root(self):
         """root/keys, or a link there to a short folder when sockets would not fit."""

@@ -60,21 +60,37 @@ def wait_until(condition, timeout, interval=0.1):
 def register_config_directory(config_dir, main_cf=DEFAULT_MAIN_CF):
     """Lists config_dir in alternate_config_directories of the default main.cf.
 
-    Creates main.cf if missing; otherwise keeps every line and appends one
-    ``alternate_config_directories = <previous value> <config_dir>`` (the last
-    setting of a parameter wins in Postfix). Does nothing when config_dir is
-    already listed. The file is locked meanwhile, so concurrent runs (other
-    build trees, the demo) cannot lose each other's entries.
+    Creates main.cf if missing. Keeps every other line, and rewrites the
+    setting as one line: the directories listed before that still exist, plus
+    config_dir. So the file does not grow with every test run. The file is
+    locked meanwhile, so concurrent runs (other build trees, the demo) cannot
+    lose each other's entries.
     """
     with open(main_cf, "a+") as cf:
         fcntl.flock(cf, fcntl.LOCK_EX)
         cf.seek(0)
         text = cf.read()
         listed = _parameter_value(text, "alternate_config_directories").replace(",", " ").split()
-        if config_dir in listed:
+        if config_dir in listed and text.count("alternate_config_directories") == 1:
             return
-        prefix = "" if text == "" or text.endswith("\n") else "\n"
-        cf.write(prefix + "alternate_config_directories = %s\n" % " ".join(listed + [config_dir]))
+        kept = [d for d in dict.fromkeys(listed) if os.path.isdir(d) and d != config_dir]
+        others = _without_parameter(text, "alternate_config_directories")
+        cf.seek(0)
+        cf.truncate()
+        cf.write(others + "alternate_config_directories = %s\n" % " ".join(kept + [config_dir]))
+
+
+def _without_parameter(main_cf_text, name):
+    """main.cf text without any setting of name (and its continuation lines)."""
+    out = []
+    skipping = False
+    for line in main_cf_text.splitlines():
+        if skipping and line[:1].isspace() and not line.strip().startswith("#"):
+            continue
+        skipping = re.match(r"%s\s*=" % re.escape(name), line) is not None
+        if not skipping:
+            out.append(line)
+    return "".join(l + "\n" for l in out)
 
 
 def _parameter_value(main_cf_text, name):

@@ -43,6 +43,11 @@ UNKEYED = [("Carol", CAROL)]
 # what Postfix adds to every delivered message (the .eml files have their own
 # Date and Message-ID, so Postfix adds none of those)
 TRACE_FIELDS = {"return-path", "x-original-to", "delivered-to", "received"}
+# mailveil.conf settings of the scenarios that do not run on the defaults
+STACK_SETTINGS = {
+    # the first slice's all-or-nothing rule for recipients with and without keys
+    "test_keyed_and_unkeyed_recipient_both_get_plaintext": {"mixed_recipients": "plaintext"},
+}
 
 
 def data(name):
@@ -82,7 +87,8 @@ class PostfixTest(unittest.TestCase):
         # socket paths inside the scratch folder short
         folder = "_".join(self._testMethodName.split("_")[1:3])
         self.stack = MailStack(os.path.join(prerequisites.scratch_root(), folder),
-                               prerequisites.binary("MAILVEIL_BIN"), KEYED, UNKEYED)
+                               prerequisites.binary("MAILVEIL_BIN"), KEYED, UNKEYED,
+                               STACK_SETTINGS.get(self._testMethodName))
         self.addCleanup(self.stack.stop)
         self.stack.start()
 
@@ -263,6 +269,29 @@ class PostfixTest(unittest.TestCase):
             self.assert_unchanged(delivered[address], sent)
         self.assert_one_decision(queue_id, sent, [BOB, CAROL], decision="passed",
                                  reason="no-key", rcpts="2", keyless="1")
+
+    @with_logs
+    def test_split_keyed_and_unkeyed_recipients(self):
+        """mixed_recipients = split (the default): the unkeyed recipient gets
+        452 4.5.3 at RCPT; the keyed one gets the message encrypted; sent again
+        on its own, as a sending MTA does, the unkeyed one gets plaintext."""
+        sent = data("plain.eml")
+        result = self.stack.send(sent, [BOB, CAROL])
+        self.assertTrue(any(re.search(r"\b452[ -]4\.5\.3\b", reply) for reply in result.replies),
+                        "no 452 4.5.3 for the second recipient:\n%s" % result.transcript)
+        self.assertIsNotNone(result.queue_id, "the keyed recipient was not accepted")
+        delivered = self.stack.wait_for_delivery(BOB)[0]
+        self.assert_encrypted_for(delivered, sent, [BOB])
+        self.assertEqual(self.stack.delivered(CAROL), [], "carol got the first transaction")
+        deferred = [entry for entry in self.stack.daemon.decisions()
+                    if entry.get("rcpt") == "<%s>" % CAROL]
+        self.assertEqual([(e.get("decision"), e.get("reason")) for e in deferred],
+                         [("deferred", "split")])
+
+        queue_id, again = self.deliver(sent, [CAROL])
+        self.assert_unchanged(again[CAROL], sent)
+        self.assert_one_decision(queue_id, sent, [CAROL], decision="passed", reason="no-key",
+                                 rcpts="1", keyless="1")
 
     @with_logs
     def test_mailveil_down_mail_waits_in_queue(self):
