@@ -58,7 +58,8 @@ bool key_can_encrypt_now(gpgme_key_t key, std::time_t now) {
     return false;
 }
 
-Keyring::Keyring(std::string gnupg_home) : home_(std::move(gnupg_home)) {
+Keyring::Keyring(std::string gnupg_home)
+    : home_(std::move(gnupg_home)), health_(std::make_shared<KeyringHealth>(home_)) {
     struct stat info {};
     if (home_.empty() || ::stat(home_.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
         throw KeyringError("keyring " + home_ + " is not a directory");
@@ -68,21 +69,23 @@ Keyring::Keyring(std::string gnupg_home) : home_(std::move(gnupg_home)) {
     }
 }
 
-std::optional<RecipientKey> Keyring::find_usable_key(std::string_view recipient) const {
-    const std::string address = bare_address(recipient);
-    if (address.empty() || address.find('@') == std::string::npos) {
-        return std::nullopt;
-    }
+void Keyring::check_health() const {
+    health_->check([this] { return count_keys(); });
+}
+
+std::size_t Keyring::count_keys() const {
+    std::size_t count = 0;
+    for_each_key(nullptr, [&count](const Key&) { ++count; });
+    return count;
+}
+
+void Keyring::for_each_key(const char* pattern,
+                           const std::function<void(const Key&)>& visit) const {
     Context ctx = make_context(home_);
     gpgme_set_keylist_mode(ctx.get(), GPGME_KEYLIST_MODE_LOCAL);
-
-    // "<addr>" asks GnuPG for an exact addr-spec match; we check again ourselves.
-    const std::string pattern = "<" + address + ">";
-    if (auto err = gpgme_op_keylist_start(ctx.get(), pattern.c_str(), 0); err != GPG_ERR_NO_ERROR) {
+    if (auto err = gpgme_op_keylist_start(ctx.get(), pattern, 0); err != GPG_ERR_NO_ERROR) {
         throw KeyringError(describe_error("cannot list keys in " + home_, err));
     }
-    const std::time_t now = std::time(nullptr);
-    std::optional<RecipientKey> best;
     for (;;) {
         gpgme_key_t raw = nullptr;
         const gpgme_error_t err = gpgme_op_keylist_next(ctx.get(), &raw);
@@ -92,26 +95,41 @@ std::optional<RecipientKey> Keyring::find_usable_key(std::string_view recipient)
         if (err != GPG_ERR_NO_ERROR) {
             throw KeyringError(describe_error("cannot list keys in " + home_, err));
         }
-        Key key = Key::adopt(raw);
+        visit(Key::adopt(raw));
+    }
+    gpgme_keylist_result_t result = gpgme_op_keylist_result(ctx.get());
+    if (result != nullptr && result->truncated) {
+        throw KeyringError("key listing in " + home_ + " was truncated");
+    }
+}
+
+std::optional<RecipientKey> Keyring::find_usable_key(std::string_view recipient) const {
+    const std::string address = bare_address(recipient);
+    if (address.empty() || address.find('@') == std::string::npos) {
+        return std::nullopt;
+    }
+    check_health();
+    // "<addr>" asks GnuPG for an exact addr-spec match; we check again ourselves.
+    const std::string pattern = "<" + address + ">";
+    const std::time_t now = std::time(nullptr);
+    std::optional<RecipientKey> best;
+    for_each_key(pattern.c_str(), [&](const Key& key) {
         if (!key_is_usable_for(key.get(), address, now)) {
-            continue;
+            return;
         }
         RecipientKey candidate{address, key.get()->fpr != nullptr ? key.get()->fpr : "",
                                key.get()->subkeys->timestamp, key};
         if (!best || preferred(candidate, *best)) {
             best = std::move(candidate);
         }
-    }
-    gpgme_keylist_result_t result = gpgme_op_keylist_result(ctx.get());
-    if (result != nullptr && result->truncated) {
-        throw KeyringError("key listing in " + home_ + " was truncated");
-    }
+    });
     return best;
 }
 
 std::optional<RecipientKey>
 Keyring::find_usable_key_by_fingerprint(std::string_view recipient,
                                         const std::string& fingerprint) const {
+    check_health();
     Context ctx = make_context(home_);
     gpgme_key_t raw = nullptr;
     const gpgme_error_t err = gpgme_get_key(ctx.get(), fingerprint.c_str(), &raw, 0);
@@ -173,23 +191,9 @@ std::time_t encryption_expiry(gpgme_key_t key, std::time_t now) {
 } // namespace
 
 std::vector<KeySummary> Keyring::list_keys() const {
-    Context ctx = make_context(home_);
-    gpgme_set_keylist_mode(ctx.get(), GPGME_KEYLIST_MODE_LOCAL);
-    if (auto err = gpgme_op_keylist_start(ctx.get(), nullptr, 0); err != GPG_ERR_NO_ERROR) {
-        throw KeyringError(describe_error("cannot list keys in " + home_, err));
-    }
     const std::time_t now = std::time(nullptr);
     std::vector<KeySummary> keys;
-    for (;;) {
-        gpgme_key_t raw = nullptr;
-        const gpgme_error_t err = gpgme_op_keylist_next(ctx.get(), &raw);
-        if (gpgme_err_code(err) == GPG_ERR_EOF) {
-            break;
-        }
-        if (err != GPG_ERR_NO_ERROR) {
-            throw KeyringError(describe_error("cannot list keys in " + home_, err));
-        }
-        Key key = Key::adopt(raw);
+    for_each_key(nullptr, [&](const Key& key) {
         KeySummary summary;
         summary.fingerprint = key.get()->fpr != nullptr ? key.get()->fpr : "";
         for (gpgme_user_id_t uid = key.get()->uids; uid != nullptr; uid = uid->next) {
@@ -201,7 +205,7 @@ std::vector<KeySummary> Keyring::list_keys() const {
         summary.usable = summary.why_not.empty();
         summary.expires = summary.usable ? encryption_expiry(key.get(), now) : 0;
         keys.push_back(std::move(summary));
-    }
+    });
     return keys;
 }
 

@@ -11,12 +11,17 @@
 // Trust: the keyring is trusted as a whole; the admin put the keys there.
 //
 // Thread safety: a Keyring may be shared; every lookup uses its own context.
-// Failure: throws KeyringError when the home is missing or GnuPG fails.
+// Failure: throws KeyringError when the home is missing or GnuPG fails, and
+// before any lookup when the public keyring is gone, corrupt or empty (see
+// keyring_health.h): "no key" must never be a broken keyring's answer.
 #pragma once
 
 #include "pgp/gpgme_handles.h"
+#include "pgp/keyring_health.h"
 
 #include <ctime>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,7 +65,13 @@ class Keyring {
     std::vector<KeySummary> list_keys() const;
 
   private:
+    void check_health() const;
+    std::size_t count_keys() const;
+    // Lists keys matching pattern (nullptr: all); throws KeyringError on failure.
+    void for_each_key(const char* pattern, const std::function<void(const Key&)>& visit) const;
+
     std::string home_;
+    std::shared_ptr<KeyringHealth> health_;
 };
 
 // Exposed for tests: the rules above applied to one listed key.

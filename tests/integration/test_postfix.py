@@ -294,6 +294,38 @@ class PostfixTest(unittest.TestCase):
                                  rcpts="1", keyless="1")
 
     @with_logs
+    def test_broken_keyring_tempfails_never_plaintext(self):
+        """The keyring vanishes, then turns to garbage, while mailveil runs:
+        451 4.3.0 each time, nothing delivered (GnuPG alone would say "no key")."""
+        sent = data("plain.eml")
+        home = self.stack.milter_home.path
+        pubring = os.path.join(home, "pubring.kbx")
+        original = Path(pubring).read_bytes()
+        os.rename(home, home + ".gone")
+        try:
+            gone = self.stack.send(sent, [BOB])
+        finally:
+            os.rename(home + ".gone", home)
+        Path(pubring).write_bytes(b"\x5a" * 600)
+        try:
+            garbage = self.stack.send(sent, [BOB])
+        finally:
+            Path(pubring).write_bytes(original)
+        for result in (gone, garbage):
+            self.assertTrue(any(re.search(r"\b451[ -]4\.3\.0\b", reply) for reply in result.replies),
+                            "no 451 4.3.0 with a broken keyring:\n%s" % result.transcript)
+            self.assertIsNone(result.queue_id, "accepted with a broken keyring")
+        self.assertEqual(self.stack.delivered(BOB), [], "delivered with a broken keyring")
+        tempfails = [e for e in self.stack.daemon.decisions() if e.get("decision") == "tempfail"]
+        self.assertEqual(len(tempfails), 2, tempfails)
+        self.assertIn("gone", tempfails[0]["reason"])
+        self.assertIn("not a GnuPG keyring", tempfails[1]["reason"])
+
+        # repaired: the next message is encrypted again
+        queue_id, delivered = self.deliver(sent, [BOB])
+        self.assert_encrypted_for(delivered[BOB], sent, [BOB])
+
+    @with_logs
     def test_mailveil_down_mail_waits_in_queue(self):
         sent = data("plain.eml")
         self.stack.stop_mailveil()
