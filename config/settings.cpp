@@ -151,8 +151,6 @@ const std::map<std::string, Setter>& setters() {
          }},
         {"submission_daemons",
          [](Settings& s, const ConfigEntry& e) { s.submission_daemons = parse_list(e); }},
-        {"protect_headers",
-         [](Settings& s, const ConfigEntry& e) { s.protect_headers = parse_bool(e); }},
         {"hide_recipients",
          [](Settings& s, const ConfigEntry& e) { s.hide_recipients = parse_bool(e); }},
         {"recipient_rules",
@@ -174,7 +172,6 @@ const std::map<std::string, Setter>& setters() {
          [](Settings& s, const ConfigEntry& e) { s.max_message_size = parse_size(e); }},
         {"oversize_action",
          [](Settings& s, const ConfigEntry& e) { s.oversize_action = parse_choice(e, kOversize); }},
-        {"tmpdir", [](Settings& s, const ConfigEntry& e) { s.tmpdir = parse_path(e, false); }},
     };
     return table;
 }
@@ -255,7 +252,6 @@ std::string render_settings(const Settings& s) {
         daemons += (daemons.empty() ? "" : ", ") + d;
     }
     line("submission_daemons", daemons);
-    line("protect_headers", s.protect_headers ? "yes" : "no");
     line("hide_recipients", s.hide_recipients ? "yes" : "no");
     line("recipient_rules", s.recipient_rules);
     line("require_reply", name_of(s.require_reply, kRequireReply));
@@ -263,7 +259,6 @@ std::string render_settings(const Settings& s) {
     line("recipient_delimiter", s.recipient_delimiter);
     line("max_message_size", std::to_string(s.max_message_size));
     line("oversize_action", name_of(s.oversize_action, kOversize));
-    line("tmpdir", s.tmpdir);
     return out.str();
 }
 

@@ -44,7 +44,6 @@ struct Settings {
     MixedRecipients mixed_recipients = MixedRecipients::Split;
     core::MixedFallback mixed_recipients_fallback = core::MixedFallback::Plaintext;
     std::vector<std::string> submission_daemons; // {daemon_name} values never split
-    bool protect_headers = true;
     bool hide_recipients = false;
     std::string recipient_rules; // path, empty: none
     RequireReply require_reply = RequireReply::Reject;
@@ -52,7 +51,6 @@ struct Settings {
     std::string recipient_delimiter;
     std::uint64_t max_message_size = 50ull * 1024 * 1024; // 0: no limit
     OversizeAction oversize_action = OversizeAction::Pass;
-    std::string tmpdir = "/var/tmp";
 
     // The core's part, with the rules and key map files already read.
     core::EngineSettings engine_settings() const;
