@@ -123,12 +123,12 @@ void apply(SMFICTX* ctx, const Session& session, const core::Rewrite& rewrite) {
         check(smfi_addheader(ctx, name.data(), value.data()), "a header addition");
     }
     constexpr std::size_t kChunk = 65535;
-    std::string body = rewrite.body;
+    const std::string& body = rewrite.body;
     for (std::size_t offset = 0; offset < body.size(); offset += kChunk) {
         const std::size_t length = std::min(kChunk, body.size() - offset);
-        check(smfi_replacebody(ctx, reinterpret_cast<unsigned char*>(body.data() + offset),
-                               static_cast<int>(length)),
-              "the body replacement");
+        // libmilter's prototype is not const-correct; it only reads the buffer.
+        auto* chunk = reinterpret_cast<unsigned char*>(const_cast<char*>(body.data() + offset));
+        check(smfi_replacebody(ctx, chunk, static_cast<int>(length)), "the body replacement");
     }
 }
 
