@@ -22,14 +22,30 @@ RUN_AS_USER = "mailveil"
 def ensure_run_as_user():
     """The unprivileged user mailveil drops to (it refuses to run as root).
 
-    Created as a system user when missing, as the Debian package does.
+    Created as a system user when missing, as the Debian package does. The
+    Postfix and Sendmail tests may run at once: when useradd fails because the
+    other one is creating the user (it holds /etc/passwd's lock), the user
+    that one creates is taken.
     """
+    user = _user(RUN_AS_USER)
+    if user:
+        return user
+    result = subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir",
+                             "/nonexistent", "--shell", "/usr/sbin/nologin", RUN_AS_USER],
+                            capture_output=True)
+    user = wait_until(lambda: _user(RUN_AS_USER), 0 if result.returncode == 0 else 10)
+    if not user:
+        raise AssertionError("useradd %s failed (exit %d): %s" % (
+            RUN_AS_USER, result.returncode, result.stderr.decode(errors="replace")))
+    return user
+
+
+def _user(name):
+    """The passwd entry of name, or None."""
     try:
-        return pwd.getpwnam(RUN_AS_USER)
+        return pwd.getpwnam(name)
     except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
-                        "--shell", "/usr/sbin/nologin", RUN_AS_USER], check=True)
-        return pwd.getpwnam(RUN_AS_USER)
+        return None
 
 
 def hand_keyring_to(user, gnupg_home):

@@ -1,7 +1,8 @@
 """What the integration tests need, and what happens when it is missing.
 
 They need root (Postfix starts as root), the Debian packages postfix, swaks,
-gnupg and notmuch, and the two built binaries, passed in by CTest through
+gnupg and notmuch (the Sendmail tests name their own list instead of
+postfix: m4, util-linux, ...; see test_sendmail.py), and the two built binaries, passed in by CTest through
 MAILVEIL_BIN and MAILVEIL_FILTER_BIN; MAILVEIL_IT_SCRATCH names the folder in
 the build tree the tests work in.
 
@@ -37,19 +38,24 @@ def scratch_root():
     return os.environ.get("MAILVEIL_IT_SCRATCH") or os.path.join(HERE, ".scratch")
 
 
-def problems():
-    """Everything that stops the tests from running here, as readable lines."""
+def problems(commands=COMMANDS, packages="postfix swaks gnupg notmuch"):
+    """Everything that stops the tests from running here, as readable lines.
+
+    commands: the programs the tests run (default: the Postfix tests' ones);
+    packages: what to apt-get install for them, named in the message. The
+    'postfix' user is checked only when commands include postfix.
+    """
     found = []
     if os.geteuid() != 0:
-        found.append("not running as root (Postfix needs it)")
-    for command in COMMANDS:
+        found.append("not running as root (the MTA needs it)")
+    for command in commands:
         if shutil.which(command, path=SEARCH_PATH) is None:
-            found.append("command %r not found (apt-get install postfix swaks gnupg notmuch)"
-                         % command)
-    try:
-        pwd.getpwnam("postfix")
-    except KeyError:
-        found.append("no 'postfix' user (the postfix package is not installed)")
+            found.append("command %r not found (apt-get install %s)" % (command, packages))
+    if "postfix" in commands:
+        try:
+            pwd.getpwnam("postfix")
+        except KeyError:
+            found.append("no 'postfix' user (the postfix package is not installed)")
     for variable in ("MAILVEIL_BIN", "MAILVEIL_FILTER_BIN"):
         path = binary(variable)
         if not path or not os.access(path, os.X_OK):
@@ -57,12 +63,17 @@ def problems():
     return found
 
 
-def require():
+def require(commands=COMMANDS, packages="postfix swaks gnupg notmuch"):
     """Fails (CI=true) or skips (elsewhere) unless everything needed is here."""
-    missing = problems()
+    missing = problems(commands, packages)
     if not missing:
         os.environ["PATH"] = SEARCH_PATH
         return
+    report_missing(missing)
+
+
+def report_missing(missing):
+    """Fails (CI=true) or skips (elsewhere), naming each missing thing."""
     text = "integration prerequisites missing: " + "; ".join(missing)
     if in_ci():
         raise AssertionError(text + " -- CI=true, so this is a failure, not a skip")
