@@ -151,6 +151,8 @@ const std::map<std::string, Setter>& setters() {
          }},
         {"submission_daemons",
          [](Settings& s, const ConfigEntry& e) { s.submission_daemons = parse_list(e); }},
+        {"protect_headers",
+         [](Settings& s, const ConfigEntry& e) { s.protect_headers = parse_bool(e); }},
         {"hide_recipients",
          [](Settings& s, const ConfigEntry& e) { s.hide_recipients = parse_bool(e); }},
         {"recipient_rules",
@@ -205,6 +207,7 @@ core::EngineSettings Settings::engine_settings() const {
         : mixed_recipients == MixedRecipients::Tempfail ? core::MixedFallback::Tempfail
                                                         : mixed_recipients_fallback;
     engine.hide_recipients = hide_recipients;
+    engine.protect_headers = protect_headers;
     return engine;
 }
 
@@ -252,6 +255,7 @@ std::string render_settings(const Settings& s) {
         daemons += (daemons.empty() ? "" : ", ") + d;
     }
     line("submission_daemons", daemons);
+    line("protect_headers", s.protect_headers ? "yes" : "no");
     line("hide_recipients", s.hide_recipients ? "yes" : "no");
     line("recipient_rules", s.recipient_rules);
     line("require_reply", name_of(s.require_reply, kRequireReply));

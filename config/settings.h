@@ -44,6 +44,7 @@ struct Settings {
     MixedRecipients mixed_recipients = MixedRecipients::Split;
     core::MixedFallback mixed_recipients_fallback = core::MixedFallback::Plaintext;
     std::vector<std::string> submission_daemons; // {daemon_name} values never split
+    bool protect_headers = true;
     bool hide_recipients = false;
     std::string recipient_rules; // path, empty: none
     RequireReply require_reply = RequireReply::Reject;

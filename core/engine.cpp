@@ -1,6 +1,7 @@
 #include "core/engine.h"
 
 #include "mime/classify.h"
+#include "mime/header_protection.h"
 #include "mime/line_endings.h"
 #include "mime/pgp_mime_writer.h"
 #include "pgp/encryptor.h"
@@ -99,8 +100,17 @@ Outcome Engine::decide(const mime::ParsedMessage& message,
         return {std::move(*decision), std::nullopt};
     }
     const auto keys = distinct_keys(resolutions);
-    const std::string armored = pgp::encrypt_armored(settings_.gnupg_home, original_entity(message),
-                                                     keys, {settings_.hide_recipients});
+    Rewrite rewrite;
+    std::string payload;
+    if (settings_.protect_headers) {
+        auto hp = mime::protect_headers(message);
+        payload = std::move(hp.entity);
+        rewrite.changed = std::move(hp.outer_changes);
+    } else {
+        payload = original_entity(message);
+    }
+    const std::string armored = pgp::encrypt_armored(settings_.gnupg_home, payload, keys,
+                                                     {settings_.hide_recipients});
     auto encrypted = mime::write_pgp_mime_body(armored, message.uses_crlf());
 
     Outcome outcome;
@@ -109,7 +119,6 @@ Outcome Engine::decide(const mime::ParsedMessage& message,
     for (const auto& key : keys) {
         outcome.decision.fingerprints.push_back(key.fingerprint);
     }
-    Rewrite rewrite;
     rewrite.added.push_back({"MIME-Version", "1.0"});
     rewrite.added.push_back({"Content-Type", std::move(encrypted.content_type)});
     rewrite.body = std::move(encrypted.body);

@@ -18,6 +18,8 @@
 // Encryption follows RFC 3156: the payload is the original MIME entity (the
 // Content-* header fields and the body, in canonical CRLF form), encrypted
 // once to all recipients' keys; the outer message keeps every other header.
+// With protect_headers, the payload carries the header section too (RFC 9788,
+// mime/header_protection.h) and the rewrite hides the outer Subject.
 //
 // Thread safety: process() and resolve() may run concurrently on one Engine.
 // Failure: throws ProcessingError (or a subclass); no partial outcome exists.
@@ -59,6 +61,7 @@ struct EngineSettings {
     RecipientPolicy policy;
     MixedFallback mixed_fallback = MixedFallback::Plaintext;
     bool hide_recipients = false;
+    bool protect_headers = true; // RFC 9788, see mime/header_protection.h
 };
 
 class Engine {

@@ -1,5 +1,7 @@
 #include "core/rewrite.h"
 
+#include <algorithm>
+
 namespace mailveil::core {
 
 bool Rewrite::deletes_header(std::string_view name) {
@@ -10,10 +12,23 @@ std::string apply_rewrite(const mime::ParsedMessage& message, const Rewrite& rew
     const std::string_view eol = message.uses_crlf() ? "\r\n" : "\n";
     std::string out;
     out.reserve(message.bytes().size() + rewrite.body.size());
+    std::vector<bool> replaced(rewrite.changed.size(), false);
     for (const auto& field : message.headers()) {
-        if (!Rewrite::deletes_header(field.name)) {
-            out.append(field.raw);
+        if (Rewrite::deletes_header(field.name)) {
+            continue;
         }
+        const auto change = std::find_if(
+            rewrite.changed.begin(), rewrite.changed.end(),
+            [&](const auto& c) { return mime::header_name_equals(c.name, field.name); });
+        if (change == rewrite.changed.end()) {
+            out.append(field.raw);
+            continue;
+        }
+        const auto index = static_cast<std::size_t>(change - rewrite.changed.begin());
+        if (change->value && !replaced[index]) {
+            out.append(field.name).append(": ").append(*change->value).append(eol);
+        }
+        replaced[index] = true;
     }
     for (const auto& header : rewrite.added) {
         out.append(header.name).append(": ").append(header.value).append(eol);

@@ -1,12 +1,14 @@
 // rewrite.h - what the core asks a front end to change in a message.
 //
 // A rewrite is complete before anyone applies it: the headers to delete (every
-// occurrence of Content-* and MIME-Version), the headers to append, and the
+// occurrence of Content-* and MIME-Version), the headers changed in place
+// (header protection's outer Subject, say), the headers to append, and the
 // new body. The milter applies it through libmilter's header and body calls;
 // mailveil-filter applies it to the original bytes with apply_rewrite().
 // Header values carry no leading space and no line end.
 #pragma once
 
+#include "mime/header_protection.h"
 #include "mime/parsed_message.h"
 
 #include <string>
@@ -24,6 +26,9 @@ struct Rewrite {
     // True for the header names whose every occurrence the rewrite deletes.
     static bool deletes_header(std::string_view name);
 
+    // Each names a header that is not a deleted one: a value replaces the
+    // first occurrence in place and removes the others; none removes all.
+    std::vector<mime::OuterHeaderChange> changed;
     std::vector<HeaderToAdd> added;
     std::string body; // line ends as in the original message
 };

@@ -115,10 +115,33 @@ void delete_replaced_headers(SMFICTX* ctx, const Session& session) {
     }
 }
 
+std::string wire_value(const Session& session, const std::string& value) {
+    return session.header_leading_space() ? " " + value : value;
+}
+
+// A value replaces the first occurrence in place; every other goes.
+void change_headers(SMFICTX* ctx, const Session& session, const core::Rewrite& rewrite) {
+    for (const auto& change : rewrite.changed) {
+        const auto count = std::count_if(
+            session.headers().begin(), session.headers().end(),
+            [&](const auto& header) { return mime::header_name_equals(header.name, change.name); });
+        std::string name = change.name;
+        for (auto index = static_cast<int>(count); index >= 1; --index) {
+            if (index == 1 && change.value) {
+                std::string value = wire_value(session, *change.value);
+                check(smfi_chgheader(ctx, name.data(), 1, value.data()), "a header change");
+            } else {
+                check(smfi_chgheader(ctx, name.data(), index, nullptr), "a header deletion");
+            }
+        }
+    }
+}
+
 void apply(SMFICTX* ctx, const Session& session, const core::Rewrite& rewrite) {
     delete_replaced_headers(ctx, session);
+    change_headers(ctx, session, rewrite);
     for (const auto& header : rewrite.added) {
-        std::string value = session.header_leading_space() ? " " + header.value : header.value;
+        std::string value = wire_value(session, header.value);
         std::string name = header.name;
         check(smfi_addheader(ctx, name.data(), value.data()), "a header addition");
     }

@@ -72,16 +72,22 @@ TEST_CASE("engine: the output is multipart/encrypted with the two RFC 3156 parts
 
 TEST_CASE("engine: header fields other than Content-* and MIME-Version stay byte for byte",
           "[engine]") {
+    // With header protection only the Subject changes, in place, to "[...]".
     const std::string file =
         GENERATE(as<std::string>{}, "engine/plain-utf8.eml", "engine/mixed-attachment.eml");
     const bool crlf = GENERATE(false, true);
-    CAPTURE(file, crlf);
+    const bool protect = GENERATE(false, true);
+    CAPTURE(file, crlf, protect);
     const std::string input = sample(file, crlf);
-    const auto run = encrypt_with_engine(input, {"bob@example.org"});
+    const auto run = encrypt_with_engine(input, {"bob@example.org"}, protect);
+    const std::string eol = crlf ? "\r\n" : "\n";
 
     std::vector<RawField> kept;
-    for (const auto& field : split_message(input).fields) {
+    for (auto field : split_message(input).fields) {
         if (!names_content_field(field.name) && lower(field.name) != "mime-version") {
+            if (protect && lower(field.name) == "subject") {
+                field.raw = "Subject: [...]" + eol;
+            }
             kept.push_back(field);
         }
     }
@@ -91,7 +97,6 @@ TEST_CASE("engine: header fields other than Content-* and MIME-Version stay byte
         CAPTURE(i);
         CHECK(output.fields[i].raw == kept[i].raw);
     }
-    const std::string eol = crlf ? "\r\n" : "\n";
     CHECK(output.fields[kept.size()].raw == "MIME-Version: 1.0" + eol);
     CHECK(output.fields[kept.size() + 1].raw ==
           "Content-Type: " + run.outcome.rewrite->added[1].value + eol);
@@ -102,7 +107,7 @@ TEST_CASE("engine: a raw UTF-8 Subject and a field without a space survive", "[e
     const bool crlf = GENERATE(false, true);
     const std::string eol = crlf ? "\r\n" : "\n";
     const auto run =
-        encrypt_with_engine(sample("engine/plain-utf8.eml", crlf), {"bob@example.org"});
+        encrypt_with_engine(sample("engine/plain-utf8.eml", crlf), {"bob@example.org"}, false);
     CHECK(run.output.find("Subject: Gr\xC3\xBC\xC3\x9F"
                           "e aus K\xC3\xB6ln \xE2\x80\x93 " +
                           std::string("\xC3\xBCn\xC3\xAF"
@@ -138,4 +143,18 @@ TEST_CASE("engine: the output keeps the line ends of the input", "[engine]") {
     const auto crlf =
         encrypt_with_engine(sample("engine/plain-utf8.eml", true), {"bob@example.org"});
     CHECK(all_line_ends_crlf(crlf.output));
+}
+
+TEST_CASE("engine: with header protection the Subject is hidden outside", "[engine]") {
+    const auto run = encrypt_with_engine(sample("engine/plain-utf8.eml", false), {"bob@example.org"});
+    REQUIRE(run.outcome.rewrite.has_value());
+    REQUIRE(run.outcome.rewrite->changed.size() == 1);
+    CHECK(run.outcome.rewrite->changed[0].name == "Subject");
+    CHECK(run.outcome.rewrite->changed[0].value == std::optional<std::string>("[...]"));
+    CHECK(run.output.find("\nSubject: [...]\n") != std::string::npos);
+    CHECK(run.output.find("K\xC3\xB6ln") == std::string::npos);
+    // ...and inside: the original Subject, and the legacy display line
+    CHECK(run.decrypted.plaintext.find("\r\nSubject: Gr\xC3\xBC\xC3\x9F"
+                                       "e aus K\xC3\xB6ln") != std::string::npos);
+    CHECK(run.decrypted.plaintext.find("HP-Outer: Subject: [...]\r\n") != std::string::npos);
 }

@@ -107,3 +107,26 @@ TEST_CASE("rewrite: removes both of two Content-Type fields", "[rewrite]") {
     CHECK(output.find("Mime-Version") == std::string::npos);
     CHECK(output.find("X-Tight:value\nX-Last: last\n\n") != std::string::npos);
 }
+
+TEST_CASE("rewrite: a changed field is replaced in place, a removed one disappears",
+          "[rewrite]") {
+    const bool crlf = GENERATE(false, true);
+    CAPTURE(crlf);
+    const std::string input = "Subject: one\n"
+                              "From: a@example.net\n"
+                              "Keywords: k1\n"
+                              "subject: two\n"
+                              "Keywords: k2\n"
+                              "X-Last: last\n"
+                              "\n"
+                              "body\n";
+    const std::string eol = crlf ? "\r\n" : "\n";
+    Rewrite rewrite;
+    rewrite.changed.push_back({"SUBJECT", "[...]"});
+    rewrite.changed.push_back({"keywords", std::nullopt});
+    rewrite.body = "new" + eol;
+    const auto message = ParsedMessage::parse(crlf ? crlf_from_lf(input) : input);
+    CHECK(apply_rewrite(message, rewrite) ==
+          "Subject: [...]" + eol + "From: a@example.net" + eol + "X-Last: last" + eol + eol +
+              "new" + eol);
+}

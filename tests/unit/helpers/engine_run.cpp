@@ -8,15 +8,18 @@
 
 namespace mailveil::test {
 
-core::Engine test_engine() {
-    return core::Engine(core::EngineSettings{keyring_dir()});
+core::Engine test_engine(bool protect_headers) {
+    core::EngineSettings settings{keyring_dir()};
+    settings.protect_headers = protect_headers;
+    return core::Engine(std::move(settings));
 }
 
 EncryptedRun encrypt_with_engine(const std::string& message,
-                                 const std::vector<std::string>& recipients) {
+                                 const std::vector<std::string>& recipients,
+                                 bool protect_headers) {
     const auto parsed = mime::ParsedMessage::parse(message);
     EncryptedRun run;
-    run.outcome = test_engine().process(parsed, recipients);
+    run.outcome = test_engine(protect_headers).process(parsed, recipients);
     if (run.outcome.decision.verdict != core::Verdict::Encrypted || !run.outcome.rewrite) {
         throw std::runtime_error("engine did not encrypt: " + core::describe(run.outcome.decision));
     }

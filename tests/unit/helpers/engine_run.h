@@ -14,7 +14,8 @@
 
 namespace mailveil::test {
 
-core::Engine test_engine();
+// protect_headers: RFC 9788 header protection (the engine's default).
+core::Engine test_engine(bool protect_headers = true);
 
 struct EncryptedRun {
     core::Outcome outcome;
@@ -26,6 +27,7 @@ struct EncryptedRun {
 // Throws std::runtime_error when the engine does not encrypt or the output has
 // no second part to decrypt; the tests check everything else themselves.
 EncryptedRun encrypt_with_engine(const std::string& message,
-                                 const std::vector<std::string>& recipients);
+                                 const std::vector<std::string>& recipients,
+                                 bool protect_headers = true);
 
 } // namespace mailveil::test
