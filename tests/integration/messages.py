@@ -110,3 +110,63 @@ def postfix_queue_id(delivered):
 def excerpt(raw, lines=25):
     """The first lines of a message, for printing."""
     return "\n".join(to_lf(raw).decode("utf-8", "replace").splitlines()[:lines])
+
+
+# Fields RFC 9788 header protection leaves outside only: transport trace, and
+# Bcc (a copy inside would show every recipient the hidden ones).
+NOT_PROTECTED = {"received", "return-path", "delivered-to", "x-original-to", "dkim-signature",
+                 "arc-seal", "arc-message-signature", "arc-authentication-results",
+                 "authentication-results", "received-spf", "bcc"}
+
+
+def _leaves(message):
+    return [part for part in message.walk() if not part.is_multipart()]
+
+
+def protected_payload_problems(plaintext, sent):
+    """What is wrong with plaintext as the RFC 9788 payload of sent ([] if nothing).
+
+    The payload's header section holds every header field of sent that is not
+    Content-* or trace/Bcc, byte for byte and in order, the Content-Type says
+    hp="cipher", "HP-Outer: Subject: [...]" records the hidden outer Subject;
+    its parts are the sent ones: non-text parts decode to the same bytes, and
+    the first text part starts with a "Subject: <original>" line (the legacy
+    display for readers that know no header protection) and then holds the
+    sent text."""
+    problems = []
+    inner_fields = [to_lf(text) for _, text in header_fields(plaintext)]
+    wanted = [to_lf(text) for name, text in header_fields(sent)
+              if not name.startswith("content-") and name not in NOT_PROTECTED]
+    missing = [field for field in wanted if field not in inner_fields]
+    if missing:
+        problems.append("header fields not carried inside byte for byte: %r" % missing)
+    else:
+        positions = [inner_fields.index(field) for field in wanted]
+        if positions != sorted(positions):
+            problems.append("header fields reordered inside")
+    if b"HP-Outer: Subject: [...]" not in inner_fields:
+        problems.append("no 'HP-Outer: Subject: [...]' field")
+    inner, original = parse(plaintext), parse(sent)
+    if inner.get_param("hp") != "cipher":
+        problems.append("Content-Type has no hp=\"cipher\": %r" % inner["Content-Type"])
+    if inner["Subject"] != original["Subject"]:
+        problems.append("inner Subject %r, sent %r" % (inner["Subject"], original["Subject"]))
+    got, expected = _leaves(inner), _leaves(original)
+    if [p.get_content_type() for p in got] != [p.get_content_type() for p in expected]:
+        return problems + ["parts %r, sent %r" % ([p.get_content_type() for p in got],
+                                                  [p.get_content_type() for p in expected])]
+    first_text = True
+    for got_part, sent_part in zip(got, expected):
+        if got_part.get_content_maintype() != "text":
+            if got_part.get_payload(decode=True) != sent_part.get_payload(decode=True):
+                problems.append("part %s differs" % got_part.get_content_type())
+            continue
+        text = got_part.get_content().replace("\r\n", "\n")
+        sent_text = sent_part.get_content().replace("\r\n", "\n")
+        if first_text and not text.startswith("Subject: %s\n" % original["Subject"]):
+            problems.append("the first text part does not start with the Subject line: %r"
+                            % text[:200])
+        first_text = False
+        if sent_text.strip() not in text:
+            problems.append("the text of %s is not carried inside" % got_part.get_content_type())
+    return problems

@@ -9,7 +9,9 @@ Maildir, and checks what arrived:
 
 * encrypted mail is RFC 3156 PGP/MIME, encrypted to exactly the recipients'
   keys; each recipient's own secret key decrypts it to the original MIME
-  entity, byte for byte (Content-* fields, blank line, body; CRLF);
+  entity, byte for byte (Content-* fields, blank line, body; CRLF), or, with
+  header protection (the default), to its RFC 9788 payload (see
+  messages.protected_payload_problems), with "Subject: [...]" outside;
 * passed mail arrives with the body and every header field as sent;
 * mailveil logged exactly one decision line with Postfix's queue id, and the
   offline mailveil-filter reaches the same decision for the same input.
@@ -47,6 +49,8 @@ TRACE_FIELDS = {"return-path", "x-original-to", "delivered-to", "received"}
 STACK_SETTINGS = {
     # the first slice's all-or-nothing rule for recipients with and without keys
     "test_keyed_and_unkeyed_recipient_both_get_plaintext": {"mixed_recipients": "plaintext"},
+    # the plain RFC 3156 payload (no header protection), checked byte for byte
+    "test_multipart_utf8_attachment_is_encrypted_exactly": {"protect_headers": "no"},
 }
 
 
@@ -109,16 +113,26 @@ class PostfixTest(unittest.TestCase):
         entity = messages.original_entity(sent)
         for person in people:
             plaintext, _ = person.home.decrypt(armored)
-            self.assertSameBytes(plaintext, entity,
-                                 "the entity %s decrypts (vs. the sent Content-* fields + body)"
-                                 % person.address)
+            if self.protects_headers():
+                self.assertEqual(messages.protected_payload_problems(plaintext, sent), [],
+                                 "the RFC 9788 payload %s decrypts" % person.address)
+                entity = plaintext
+            else:
+                self.assertSameBytes(
+                    plaintext, entity,
+                    "the entity %s decrypts (vs. the sent Content-* fields + body)"
+                    % person.address)
         return entity
+
+    def protects_headers(self):
+        return self.stack.mailveil_settings.get("protect_headers", "yes") == "yes"
 
     def assert_outer_headers_kept(self, delivered, sent):
         """Every non-MIME field of sent arrives unchanged and in order; the only
         other fields are Postfix's trace fields and one MIME-Version and
         Content-Type (no Content-* field of the original stays outside)."""
-        kept = [messages.to_lf(text) for name, text in messages.header_fields(sent)
+        kept = [b"Subject: [...]" if name == "subject" and self.protects_headers()
+                else messages.to_lf(text) for name, text in messages.header_fields(sent)
                 if not (name.startswith("content-") or name == "mime-version")]
         arrived = [messages.to_lf(text) for _, text in messages.header_fields(delivered)]
         missing = [field for field in kept if field not in arrived]
@@ -182,10 +196,13 @@ class PostfixTest(unittest.TestCase):
         self.assert_outer_headers_kept(delivered[BOB], sent)
         self.assert_one_decision(queue_id, sent, [BOB], decision="encrypted", rcpts="1",
                                  keys=self.stack.people[BOB].fingerprint)
-        self.assert_notmuch_reads(BOB, b"shall we meet at noon on Friday?")
+        # notmuch knows protected headers: it shows the Subject hidden outside
+        self.assert_notmuch_reads(BOB, b"shall we meet at noon on Friday?",
+                                  subject=messages.parse(sent)["Subject"])
 
-    def assert_notmuch_reads(self, address, text):
-        """notmuch, with the recipient's key, decrypts and shows text in a text part."""
+    def assert_notmuch_reads(self, address, text, subject=None):
+        """notmuch, with the recipient's key, decrypts and shows text in a text part
+        (and, when given, subject as the message's Subject)."""
         person = self.stack.people[address]
         reader = notmuch_reader.NotmuchReader(
             self.stack.postfix.maildir(address), person.home.path,
@@ -195,6 +212,9 @@ class PostfixTest(unittest.TestCase):
         self.assertEqual(len(shown), 1, "notmuch sees %d messages" % len(shown))
         types = [part.get("content-type") for part in notmuch_reader.parts(shown[0])]
         self.assertIn("multipart/encrypted", types)
+        if subject is not None:
+            self.assertEqual(shown[0]["headers"].get("Subject"), subject,
+                             "the Subject notmuch shows")
         texts = notmuch_reader.text_contents(shown[0])
         self.assertTrue(any(text.decode() in content for content in texts),
                         "notmuch shows no text part with %r; parts %r, texts %r"

@@ -46,7 +46,7 @@ PACKAGES = "swaks gnupg notmuch m4 util-linux mount libwrap0 liblockfile1"
 # the checks of the Postfix tests that judge delivered bytes and logs only
 BORROWED_CHECKS = ("assertSameBytes", "assert_encrypted_for", "assert_outer_headers_kept",
                    "assert_unchanged", "assert_one_decision", "assert_filter_agrees",
-                   "assert_notmuch_reads", "attachment")
+                   "assert_notmuch_reads", "attachment", "protects_headers")
 # PostfixTest's scenarios that run here as they are: they send through
 # self.deliver / self.stack.send and judge only what arrived and the logs
 SHARED_SCENARIOS = ("test_plain_text_is_encrypted",
@@ -67,7 +67,8 @@ class SendmailTest(unittest.TestCase):
             prerequisites.report_missing([str(error)])
         folder = "sm_" + "_".join(self._testMethodName.split("_")[1:3])
         self.stack = SendmailStack(os.path.join(prerequisites.scratch_root(), folder),
-                                   prerequisites.binary("MAILVEIL_BIN"), KEYED, UNKEYED, unpacked)
+                                   prerequisites.binary("MAILVEIL_BIN"), KEYED, UNKEYED, unpacked,
+                                   test_postfix.STACK_SETTINGS.get(self._testMethodName))
         self.addCleanup(self.stack.stop)
         self.stack.start()
 
