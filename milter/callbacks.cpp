@@ -160,10 +160,12 @@ bool any_required(const Session& session) {
                        [](const auto& r) { return r.action == core::RecipientAction::Require; });
 }
 
-// Splitting by class is for MTA-to-MTA mail: a client that authenticated, or
-// one of the daemons the admin marks as submission, gets no 452.
+// Splitting by class is for MTA-to-MTA mail: a client that authenticated,
+// one of the daemons the admin marks as submission, or mail from Postfix's
+// non_smtpd_milters (which cannot pass a recipient reject on) gets no 452.
 bool may_split(const Session& session, const config::Settings& settings) {
-    if (settings.mixed_recipients != config::MixedRecipients::Split || session.authenticated()) {
+    if (settings.mixed_recipients != config::MixedRecipients::Split || session.authenticated() ||
+        session.client_kind() == ClientKind::NonSmtp) {
         return false;
     }
     const auto& daemons = settings.submission_daemons;
@@ -190,8 +192,20 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long actions, unsigned long steps, 
     return SMFIS_CONTINUE;
 }
 
-sfsistat on_connect(SMFICTX* ctx, char*, _SOCK_ADDR*) {
-    session_of(ctx).set_daemon_name(macro(ctx, "{daemon_name}"));
+sfsistat on_connect(SMFICTX* ctx, char* hostname, _SOCK_ADDR* peer) {
+    ConnectFacts facts;
+    facts.hostname = hostname != nullptr ? hostname : "";
+    facts.set_peer(peer);
+    facts.mta_version = macro(ctx, "v");
+    facts.daemon_name = macro(ctx, "{daemon_name}");
+    const char* daemon_addr = smfi_getsymval(ctx, const_cast<char*>("{daemon_addr}"));
+    facts.daemon_addr_sent = daemon_addr != nullptr;
+    facts.daemon_addr = daemon_addr != nullptr ? daemon_addr : "";
+    const ClientKind kind = classify(facts);
+    log::debug("connect " + one_line(describe(facts, kind)));
+    Session& session = session_of(ctx);
+    session.set_daemon_name(facts.daemon_name);
+    session.set_client_kind(kind);
     return SMFIS_CONTINUE;
 }
 

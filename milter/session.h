@@ -8,6 +8,7 @@
 #pragma once
 
 #include "core/recipient_resolver.h"
+#include "milter/client_kind.h"
 #include "milter/runtime.h"
 
 #include <memory>
@@ -32,6 +33,8 @@ class Session {
     bool header_leading_space() const { return header_leading_space_; }
     void set_daemon_name(std::string name) { daemon_name_ = std::move(name); }
     const std::string& daemon_name() const { return daemon_name_; }
+    void set_client_kind(ClientKind kind) { client_kind_ = kind; }
+    ClientKind client_kind() const { return client_kind_; }
 
     // Message facts.
     void start_message(std::shared_ptr<const Runtime> runtime, bool authenticated);
@@ -60,6 +63,7 @@ class Session {
   private:
     bool header_leading_space_ = false;
     std::string daemon_name_;
+    ClientKind client_kind_ = ClientKind::Smtp;
 
     std::shared_ptr<const Runtime> runtime_;
     bool authenticated_ = false;

@@ -16,13 +16,23 @@ queue are links to short /tmp folders, removed again by ``stop()``.
 
 ``start()`` brings up Postfix and mailveil, ``stop()`` takes everything down
 again (safe to call more than once, and after a failed start).
+
+Options for the operations scenarios: ``mailboxes`` (more Maildirs, for
+addresses nobody holds a key for by that name: role addresses, +tags),
+``mailveil_settings`` as a callable (given the stack once the keys exist, so
+it can write a key map with ``write_file``), ``reload_mailveil()`` (SIGHUP
+with a new mailveil.conf), and ``relay=True``: a second Postfix in root/relay
+without milter that relays everything to the first (``send(..., port=
+stack.relay.smtp_port)``).
 """
 
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import keyring
@@ -55,20 +65,27 @@ class SmtpResult:
 class MailStack:
     """Postfix + mailveil + keyrings for one test (or the demo)."""
 
-    def __init__(self, root, mailveil_binary, keyed, unkeyed, mailveil_settings=None):
-        """mailveil_settings: mailveil.conf settings for this stack ({} = defaults)."""
+    def __init__(self, root, mailveil_binary, keyed, unkeyed, mailveil_settings=None,
+                 mailboxes=(), relay=False):
+        """mailveil_settings: mailveil.conf settings for this stack ({} = defaults), or a
+        callable that returns them, called with the stack once the keys exist.
+        mailboxes: more addresses with a Maildir. relay: also run a relay Postfix."""
         self.root = os.path.abspath(root)
-        self.mailveil_settings = dict(mailveil_settings or {})
+        self.mailveil_settings = (mailveil_settings if callable(mailveil_settings)
+                                  else dict(mailveil_settings or {}))
         self.mailveil_binary = mailveil_binary
         self.cast = (keyed, unkeyed)
+        self.mailboxes = list(mailboxes)
         self.people = {}
         self.milter_home = None
-        self.smtp_port = free_port()
-        self.milter_port = free_port()
-        while self.milter_port == self.smtp_port:
-            self.milter_port = free_port()
+        ports = set()
+        while len(ports) < 3:
+            ports.add(free_port())
+        self.smtp_port, self.milter_port, relay_port = sorted(ports)
         self.postfix = PostfixInstance(os.path.join(self.root, "postfix"),
                                        self.smtp_port, self.milter_port)
+        self.relay = RelayPostfix(os.path.join(self.root, "relay"), relay_port,
+                                  self.smtp_port) if relay else None
         self.daemon = None
         self.sent = 0
 
@@ -77,22 +94,57 @@ class MailStack:
     def start(self):
         self._clean_leftovers()
         self.milter_home, self.people = keyring.make_people(self._keys_root(), *self.cast)
-        self.postfix.create(sorted(self.people))
+        self.postfix.create(sorted(set(self.people) | set(self.mailboxes)))
         self.postfix.start()
+        if self.relay:
+            self.relay.create([])
+            self.relay.start()
+        settings = self.mailveil_settings
+        if callable(settings):
+            settings = self.mailveil_settings = dict(settings(self))
         self.daemon = MailveilDaemon(self.mailveil_binary, self.milter_port,
                                      self.milter_home.path, self.log_path,
-                                     self._write_mailveil_config())
+                                     self._write_mailveil_config(settings))
         self.daemon.start()
 
-    def _write_mailveil_config(self):
-        """root/mailveil.conf with this stack's settings; None when there are none."""
-        if not self.mailveil_settings:
+    def _write_mailveil_config(self, settings):
+        """root/mailveil.conf with these settings; None when there are none."""
+        if not settings:
             return None
         path = os.path.join(self.root, "mailveil.conf")
-        with open(path, "w") as conf:
-            for key, value in self.mailveil_settings.items():
-                conf.write("%s = %s\n" % (key, value))
+        self.write_file("mailveil.conf", "".join("%s = %s\n" % (key, value)
+                                                 for key, value in settings.items()))
         return path
+
+    def write_file(self, name, text):
+        """Writes root/name (readable by mailveil's user); returns its path."""
+        path = os.path.join(self.root, name)
+        with open(path, "w") as out:
+            out.write(text)
+        os.chmod(path, 0o644)
+        return path
+
+    def reload_mailveil(self, settings=None, timeout=20):
+        """Rewrites mailveil.conf (when settings are given) and sends SIGHUP.
+
+        Waits for the daemon's "reloaded configuration" or "reload failed"
+        line and returns it. The daemon must have been started with a
+        configuration file (give the stack some mailveil_settings).
+        """
+        if self.daemon.config_path is None:
+            raise ValueError("mailveil runs without -c: nothing to reload")
+        if settings is not None:
+            self._write_mailveil_config(settings)
+        before = self._reload_lines()
+        self.daemon.process.send_signal(signal.SIGHUP)
+        if not wait_until(lambda: len(self._reload_lines()) > len(before), timeout):
+            raise StackError("no reload line in mailveil's log %ds after SIGHUP\n%s"
+                             % (timeout, self.diagnostics()))
+        return self._reload_lines()[-1]
+
+    def _reload_lines(self):
+        return [line for line in self.daemon.log_text().splitlines()
+                if "reloaded configuration" in line or "reload failed" in line]
 
     def _keys_root(self):
         """root/keys, or a link there to a short folder when sockets would not fit."""
@@ -110,6 +162,9 @@ class MailStack:
         """Stops what an aborted earlier run in the same root left running."""
         kill_leftover(self.log_path)
         self.postfix.stop()
+        if self.relay:
+            self.relay.stop()
+            self.relay.release_short_spool()
         self._stop_agents()
         self._release_short_paths()
 
@@ -122,8 +177,10 @@ class MailStack:
     def stop(self):
         """Stops mailveil, Postfix and every gpg-agent; raises only after all are stopped."""
         errors = []
-        for step in (self.stop_mailveil, self.postfix.stop, self._stop_agents,
-                     self._release_short_paths):
+        steps = [self.stop_mailveil, self.postfix.stop]
+        if self.relay:
+            steps.append(self.relay.stop)
+        for step in steps + [self._stop_agents, self._release_short_paths]:
             try:
                 step()
             except Exception as error:  # keep stopping the rest
@@ -146,6 +203,8 @@ class MailStack:
     def _release_short_paths(self):
         """Removes the /tmp folders that stand in for too deep paths (links stay)."""
         self.postfix.release_short_spool()
+        if self.relay:
+            self.relay.release_short_spool()
         keys = os.path.join(self.root, "keys")
         if os.path.islink(keys):
             shutil.rmtree(os.path.realpath(keys), ignore_errors=True)
@@ -156,7 +215,7 @@ class MailStack:
 
     # -- sending --------------------------------------------------------
 
-    def send(self, data, recipients, sender="sender@example.net"):
+    def send(self, data, recipients, sender="sender@example.net", port=None):
         """Sends data over SMTP with swaks; returns an SmtpResult (also on refusal).
 
         swaks turns LF into CRLF, dot-stuffs, and ends DATA with "\\r\\n.", so
@@ -164,6 +223,7 @@ class MailStack:
         handed to swaks has its final line end removed, making the body
         Postfix receives exactly data's body. swaks also rewrites a few
         tokens ("\\n", %DATE%, ...); data containing them is refused here.
+        port: another smtpd on 127.0.0.1 (the relay's); default this stack's.
         """
         if SWAKS_TOKENS.search(data) or data.startswith(b"From "):
             raise ValueError("message contains text swaks would rewrite")
@@ -171,16 +231,18 @@ class MailStack:
         path = os.path.join(self.root, "outgoing", "%02d.eml" % self.sent)
         with open(path, "wb") as out:
             out.write(re.sub(rb"\r?\n\Z", b"", data))
-        command = ["swaks", "--server", "127.0.0.1:%d" % self.smtp_port, "--helo", "client.test",
+        command = ["swaks", "--server", "127.0.0.1:%d" % (port or self.smtp_port),
+                   "--helo", "client.test",
                    "--from", sender, "--to", ",".join(recipients), "--data", "@" + path,
                    "--suppress-data", "--timeout", "60"]
         result = subprocess.run(command, capture_output=True, timeout=120)
         return SmtpResult(result.returncode,
                           (result.stdout + result.stderr).decode("utf-8", "replace"))
 
-    def send_accepted(self, data, recipients, sender="sender@example.net"):
+    def send_accepted(self, data, recipients, sender="sender@example.net", port=None):
         """send() that asserts Postfix queued the message; returns the queue id."""
-        result = self.send(data, recipients, sender)
+        result = self.send(data, recipients, sender, port) if port else \
+            self.send(data, recipients, sender)
         if result.returncode != 0 or result.queue_id is None:
             raise StackError("Postfix did not accept the message (swaks exit %d):\n%s\n%s"
                                  % (result.returncode, "\n".join(result.replies),
@@ -211,9 +273,34 @@ class MailStack:
         """Postfix's maillog tail, the queue and mailveil's log, for failure messages."""
         queue = self.postfix.queue_listing() if self.postfix.is_running() else "(postfix down)"
         log = self.daemon.log_text() if self.daemon else "(mailveil never started)"
+        relay = ""
+        if self.relay:
+            relay = ("--- relay Postfix maillog (%s, last lines) ---\n%s\n--- relay postqueue -p"
+                     " ---\n%s" % (self.relay.maillog, self.relay.maillog_tail(),
+                                   self.relay.queue_listing() if self.relay.is_running()
+                                   else "(relay down)\n"))
         return ("--- Postfix maillog (%s, last lines) ---\n%s\n--- postqueue -p ---\n%s"
-                "--- mailveil log (%s) ---\n%s" % (self.postfix.maillog, self.postfix.maillog_tail(),
-                                                   queue, self.log_path, log))
+                "%s--- mailveil log (%s) ---\n%s" % (self.postfix.maillog,
+                                                     self.postfix.maillog_tail(), queue, relay,
+                                                     self.log_path, log))
+
+
+class RelayPostfix(PostfixInstance):
+    """A second Postfix on 127.0.0.1: no milter, no mailboxes, relays all mail to
+    the Postfix on target_port over SMTP, as any sending MTA would. It retries
+    deferred mail after a second (minimal_backoff_time), not after minutes."""
+
+    def __init__(self, root, smtp_port, target_port):
+        super().__init__(root, smtp_port, None, main_cf={
+            "myhostname": "relay.mailveil.test",
+            "virtual_mailbox_domains": "",
+            "virtual_mailbox_maps": "",
+            "relayhost": "[127.0.0.1]:%d" % target_port,
+            "default_transport": "smtp",
+            "queue_run_delay": "1s",
+            "minimal_backoff_time": "1s",
+            "maximal_backoff_time": "2s",
+        })
 
 
 def _gnupg_homes(keys_root):

@@ -108,16 +108,50 @@ def _parameter_value(main_cf_text, name):
     return value.strip()
 
 
+def _entries(lines):
+    """master.cf lines grouped as (key, lines): key (service, type) for a service
+    entry with its continuation lines, None for comments and blank lines."""
+    entries = []
+    for line in lines:
+        if line[:1].isspace() and line.strip() and entries and entries[-1][0]:
+            entries[-1][1].append(line)
+        elif line.strip() and not line.startswith("#"):
+            fields = line.split()
+            entries.append(((fields[0], fields[1]), [line]))
+        else:
+            entries.append((None, [line]))
+    return entries
+
+
+def _without_chroot(line):
+    """A master.cf service line with "n" in its chroot column (others unchanged)."""
+    fields = line.split()
+    if len(fields) >= 8 and not line[:1].isspace() and not line.startswith("#"):
+        fields[4] = "n"
+        return "  ".join(fields)
+    return line
+
+
 class PostfixInstance:
     """One Postfix under root: etc/, spool/, data/, mail/, maillog."""
 
-    def __init__(self, root, smtp_port, milter_port):
+    def __init__(self, root, smtp_port, milter_port, main_cf=None, master_cf=()):
+        """milter_port None: no milter at all (a plain relay, for instance).
+
+        main_cf: settings added to, or replacing, the ones written here;
+        master_cf: master.cf lines, appended, or replacing the stock entry of the
+        same service (see _write_master_cf); chroot is turned off there too. Two instances need distinct roots and
+        ports, and distinct myhostname values when one relays to the other
+        (Postfix's smtp client refuses a server greeting with its own name).
+        """
         self.root = os.path.abspath(root)
         self.etc = os.path.join(self.root, "etc")
         self.maillog = os.path.join(self.root, "maillog")
         self.mail_base = os.path.join(self.root, "mail")
         self.smtp_port = smtp_port
         self.milter_port = milter_port
+        self.main_cf = dict(main_cf or {})
+        self.master_cf = list(master_cf)
 
     # -- set-up ---------------------------------------------------------
 
@@ -179,6 +213,7 @@ class PostfixInstance:
         # virtual(8) refuses regexp substitution, so every mailbox is listed;
         # the trailing slash makes it a Maildir.
         mailboxes = ", ".join("%s=%s/" % (address, address.split("@")[0]) for address in addresses)
+        milters = "inet:127.0.0.1:%d" % self.milter_port if self.milter_port else ""
         settings = {
             "compatibility_level": "3.6",
             "queue_directory": self.spool,
@@ -201,30 +236,39 @@ class PostfixInstance:
             "biff": "no",
             "virtual_mailbox_domains": DOMAIN,
             "virtual_mailbox_base": self.mail_base,
-            "virtual_mailbox_maps": "inline:{ %s }" % mailboxes,
+            "virtual_mailbox_maps": "inline:{ %s }" % mailboxes if mailboxes else "",
             "virtual_uid_maps": "static:%d" % owner.pw_uid,
             "virtual_gid_maps": "static:%d" % owner.pw_gid,
-            "smtpd_milters": "inet:127.0.0.1:%d" % self.milter_port,
-            "non_smtpd_milters": "inet:127.0.0.1:%d" % self.milter_port,
+            "smtpd_milters": milters,
+            "non_smtpd_milters": milters,
             "milter_default_action": "tempfail",
             "milter_protocol": "6",
         }
+        settings.update(self.main_cf)
         with open(os.path.join(self.etc, "main.cf"), "w") as out:
             out.write("# written by tests/integration/postfix.py\n")
             for name, value in settings.items():
                 out.write("%s = %s\n" % (name, value))
 
     def _write_master_cf(self):
-        """The stock master.cf, smtpd moved to the loopback port, nothing chrooted."""
+        """The stock master.cf, smtpd moved to the loopback port, nothing chrooted.
+
+        The extra master_cf lines are appended; an entry among them (a service
+        line and its "  -o" continuation lines) for a service the stock file
+        has (same name and type, e.g. pickup unix) replaces the stock entry.
+        """
+        extra = _entries(self.master_cf)
+        stock = _entries(Path(STOCK_MASTER_CF).read_text().splitlines())
+        replaced = {key for key, _ in extra if key} & {key for key, _ in stock if key}
         lines = []
-        for line in Path(STOCK_MASTER_CF).read_text().splitlines():
-            fields = line.split()
-            if fields[:2] == ["smtp", "inet"]:
-                line = "%d inet n - n - - smtpd" % self.smtp_port
-            elif len(fields) >= 8 and not line[:1].isspace() and not line.startswith("#"):
-                fields[4] = "n"  # the chroot column
-                line = "  ".join(fields)
-            lines.append(line)
+        for key, entry in stock:
+            if key in replaced:
+                entry = next(e for k, e in extra if k == key)
+            elif key and key == ("smtp", "inet"):
+                entry = ["%d inet n - n - - smtpd" % self.smtp_port]
+            lines += entry
+        lines += [line for key, entry in extra if key not in replaced for line in entry]
+        lines = [_without_chroot(line) for line in lines]
         with open(os.path.join(self.etc, "master.cf"), "w") as out:
             out.write("\n".join(lines) + "\n")
 
@@ -277,6 +321,11 @@ class PostfixInstance:
     def flush(self):
         """``postqueue -f``: retries deferred mail and wakes the pickup daemon."""
         self._run(["postqueue", "-c", self.etc, "-f"])
+
+    def maillog_text(self):
+        if not os.path.exists(self.maillog):
+            return ""
+        return Path(self.maillog).read_text(errors="replace")
 
     def maildir(self, address):
         return os.path.join(self.mail_base, address.split("@")[0])
