@@ -1,5 +1,6 @@
 #include "core/engine.h"
 
+#include "core/spooled_encryption.h"
 #include "mime/classify.h"
 #include "mime/header_protection.h"
 #include "mime/line_endings.h"
@@ -32,6 +33,16 @@ std::string original_entity(const mime::ParsedMessage& message) {
     entity.append("\r\n");
     entity.append(message.body());
     return mime::to_crlf(entity);
+}
+
+Decision encrypted_decision(std::size_t recipients, const std::vector<pgp::RecipientKey>& keys) {
+    Decision decision;
+    decision.verdict = Verdict::Encrypted;
+    decision.recipient_count = recipients;
+    for (const auto& key : keys) {
+        decision.fingerprints.push_back(key.fingerprint);
+    }
+    return decision;
 }
 
 std::vector<pgp::RecipientKey> distinct_keys(const std::vector<Resolution>& resolutions) {
@@ -100,6 +111,11 @@ Outcome Engine::decide(const mime::ParsedMessage& message,
         return {std::move(*decision), std::nullopt};
     }
     const auto keys = distinct_keys(resolutions);
+    if (message.spooled()) {
+        Outcome outcome{encrypted_decision(count, keys), std::nullopt};
+        outcome.rewrite = encrypt_spooled(message, keys, settings_);
+        return outcome;
+    }
     Rewrite rewrite;
     std::string payload;
     if (settings_.protect_headers) {
@@ -113,12 +129,7 @@ Outcome Engine::decide(const mime::ParsedMessage& message,
                                                      {settings_.hide_recipients});
     auto encrypted = mime::write_pgp_mime_body(armored, message.uses_crlf());
 
-    Outcome outcome;
-    outcome.decision.verdict = Verdict::Encrypted;
-    outcome.decision.recipient_count = count;
-    for (const auto& key : keys) {
-        outcome.decision.fingerprints.push_back(key.fingerprint);
-    }
+    Outcome outcome{encrypted_decision(count, keys), std::nullopt};
     rewrite.added.push_back({"MIME-Version", "1.0"});
     rewrite.added.push_back({"Content-Type", std::move(encrypted.content_type)});
     rewrite.body = std::move(encrypted.body);

@@ -34,8 +34,18 @@ std::string apply_rewrite(const mime::ParsedMessage& message, const Rewrite& rew
         out.append(header.name).append(": ").append(header.value).append(eol);
     }
     out.append(eol);
-    out.append(rewrite.body);
+    rewrite.for_each_body_piece([&](std::string_view piece) { out.append(piece); });
     return out;
+}
+
+void Rewrite::for_each_body_piece(const std::function<void(std::string_view)>& consume) const {
+    if (!spooled_body) {
+        consume(body);
+        return;
+    }
+    consume(spooled_body->before);
+    spooled_body->file->read_chunks(consume);
+    consume(spooled_body->after);
 }
 
 } // namespace mailveil::core

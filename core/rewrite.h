@@ -10,7 +10,11 @@
 
 #include "mime/header_protection.h"
 #include "mime/parsed_message.h"
+#include "mime/spool_file.h"
 
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +26,13 @@ struct HeaderToAdd {
     std::string value;
 };
 
+// A body too big to hold in memory: before, the spool file's bytes, after.
+struct SpooledBody {
+    std::string before;
+    std::shared_ptr<const mime::SpoolFile> file;
+    std::string after;
+};
+
 struct Rewrite {
     // True for the header names whose every occurrence the rewrite deletes.
     static bool deletes_header(std::string_view name);
@@ -31,6 +42,10 @@ struct Rewrite {
     std::vector<mime::OuterHeaderChange> changed;
     std::vector<HeaderToAdd> added;
     std::string body; // line ends as in the original message
+    std::optional<SpooledBody> spooled_body; // when set, the body instead of body
+
+    // The body in pieces, in order (spooled or not).
+    void for_each_body_piece(const std::function<void(std::string_view)>& consume) const;
 };
 
 // The rewritten message: the original header fields that stay, byte for byte,

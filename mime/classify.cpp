@@ -2,6 +2,7 @@
 
 #include "mime/gmime_handles.h"
 
+#include <algorithm>
 #include <string>
 
 namespace mailveil::mime {
@@ -18,45 +19,87 @@ std::string_view trim_line(std::string_view line) {
     return line;
 }
 
-// The transfer-decoded content of a leaf part.
-std::string decoded_content(GMimePart* part) {
+// Reads text line by line, in chunks of any size, keeping only the start of
+// the current line (the armor lines are short), so a big part costs no memory.
+class InlinePgpScanner {
+  public:
+    // False once the answer is known.
+    bool feed(std::string_view chunk) {
+        while (!chunk.empty() && !decided_) {
+            const auto end = chunk.find('\n');
+            take(chunk.substr(0, end));
+            if (end == std::string_view::npos) {
+                break;
+            }
+            end_line();
+            chunk.remove_prefix(end + 1);
+        }
+        return !decided_;
+    }
+    bool finish() {
+        if (!decided_) {
+            end_line();
+        }
+        return result_;
+    }
+
+  private:
+    static constexpr std::size_t kKeep = 64;
+
+    void take(std::string_view piece) {
+        long_ = long_ || line_.size() + piece.size() > kKeep;
+        if (!long_) {
+            line_.append(piece);
+        }
+    }
+    void end_line() {
+        const std::string_view line = long_ ? std::string_view("x") : trim_line(line_);
+        if (!opened_) {
+            if (!line.empty()) {
+                opened_ = line == "-----BEGIN PGP MESSAGE-----";
+                decided_ = !opened_;
+            }
+        } else if (line == "-----END PGP MESSAGE-----") {
+            result_ = decided_ = true;
+        }
+        line_.clear();
+        long_ = false;
+    }
+
+    std::string line_;
+    bool long_ = false;
+    bool opened_ = false;
+    bool decided_ = false;
+    bool result_ = false;
+};
+
+// Scans the transfer-decoded content of a leaf part, chunk by chunk.
+bool part_is_inline_pgp(GMimePart* part) {
     GMimeDataWrapper* wrapper = g_mime_part_get_content(part);
-    if (wrapper == nullptr) {
-        return {};
+    GMimeStream* raw = wrapper != nullptr ? g_mime_data_wrapper_get_stream(wrapper) : nullptr;
+    if (raw == nullptr || g_mime_stream_reset(raw) < 0) {
+        return false;
     }
-    auto stream = adopt(g_mime_stream_mem_new());
-    if (g_mime_data_wrapper_write_to_stream(wrapper, stream.get()) < 0) {
-        return {};
+    auto decoded = adopt(g_mime_stream_filter_new(raw));
+    auto decoder = adopt(g_mime_filter_basic_new(g_mime_data_wrapper_get_encoding(wrapper), FALSE));
+    g_mime_stream_filter_add(GMIME_STREAM_FILTER(decoded.get()), decoder.get());
+    InlinePgpScanner scanner;
+    char buffer[16 * 1024];
+    ssize_t got = 0;
+    while ((got = g_mime_stream_read(decoded.get(), buffer, sizeof buffer)) > 0) {
+        if (!scanner.feed(std::string_view(buffer, static_cast<std::size_t>(got)))) {
+            break;
+        }
     }
-    GByteArray* array = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream.get()));
-    return std::string(reinterpret_cast<const char*>(array->data), array->len);
+    return got >= 0 && scanner.finish();
 }
 
 } // namespace
 
 bool is_inline_pgp_message(std::string_view text) {
-    bool opened = false;
-    std::size_t pos = 0;
-    while (pos <= text.size()) {
-        const auto end = text.find('\n', pos);
-        const auto line =
-            trim_line(text.substr(pos, end == std::string_view::npos ? text.npos : end - pos));
-        if (!opened) {
-            if (!line.empty()) {
-                if (line != "-----BEGIN PGP MESSAGE-----") {
-                    return false;
-                }
-                opened = true;
-            }
-        } else if (line == "-----END PGP MESSAGE-----") {
-            return true;
-        }
-        if (end == std::string_view::npos) {
-            break;
-        }
-        pos = end + 1;
-    }
-    return false;
+    InlinePgpScanner scanner;
+    scanner.feed(text);
+    return scanner.finish();
 }
 
 EncryptionForm existing_encryption(const ParsedMessage& message) {
@@ -70,7 +113,7 @@ EncryptionForm existing_encryption(const ParsedMessage& message) {
         return EncryptionForm::Smime;
     }
     if (GMIME_IS_PART(top) && type_is(type, "text", "*") &&
-        is_inline_pgp_message(decoded_content(GMIME_PART(top)))) {
+        part_is_inline_pgp(GMIME_PART(top))) {
         return EncryptionForm::InlinePgp;
     }
     return EncryptionForm::None;

@@ -2,10 +2,13 @@
 
 #include "core/errors.h"
 #include "mime/gmime_handles.h"
+#include "mime/entity_streams.h"
 #include "mime/gmime_runtime.h"
 #include "mime/line_endings.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <array>
 #include <cctype>
 
@@ -434,6 +437,12 @@ bool decorate_part(GMimePart* part, const std::vector<DisplayLine>& lines) {
     if (g_mime_object_get_content_type_parameter(object, "hp-legacy-display") != nullptr) {
         return false; // decorated already; a second element would show twice
     }
+    // A main text part that big is not read into memory to be decorated.
+    GMimeDataWrapper* wrapper = g_mime_part_get_content(part);
+    GMimeStream* content = wrapper != nullptr ? g_mime_data_wrapper_get_stream(wrapper) : nullptr;
+    if (content != nullptr && g_mime_stream_length(content) > kMaxDecoratedPart) {
+        return false;
+    }
     const auto decoded = decoded_content(part);
     if (!decoded) {
         return false;
@@ -500,6 +509,16 @@ bool add_legacy_display(GMimeObject* root, const std::vector<DisplayLine>& lines
 
 // ---- the entity ----------------------------------------------------------------
 
+GObjectPtr<GMimeObject> parse_entity_stream(GMimeStream* stream) {
+    auto parser = adopt(g_mime_parser_new_with_stream(stream));
+    g_mime_parser_set_persist_stream(parser.get(), TRUE);
+    auto object = adopt(g_mime_parser_construct_part(parser.get(), nullptr));
+    if (!object) {
+        throw MessageError("cannot parse the message body as a MIME entity");
+    }
+    return object;
+}
+
 GObjectPtr<GMimeObject> parse_entity(std::string_view entity) {
     // The stream copies the bytes and owns the copy: g_mime_stream_mem_set_owner(FALSE)
     // here would leak it, not borrow the caller's buffer.
@@ -549,7 +568,64 @@ std::string written_content(GMimeObject* root, std::string_view original_body) {
     return body;
 }
 
+// The decorated body written to a new spool file beside the message's.
+GObjectPtr<GMimeStream> spooled_content(GMimeObject* root, const ParsedMessage& message) {
+    auto file = SpoolFile::create(message.spool()->directory());
+    {
+        const auto options = crlf_options();
+        auto out = file->write_stream();
+        if (g_mime_object_write_content_to_stream(root, options.get(), out.get()) < 0) {
+            throw SpoolError("cannot write the body with its legacy display to a spool file in " +
+                             message.spool()->directory() + ": " + std::strerror(errno));
+        }
+    }
+    file->refresh_size();
+    // GMime drops the line end that closes a multipart's epilogue; keep the input's.
+    if (message.body_ends_with_newline() &&
+        (file->size() < 2 || file->byte_at(file->size() - 1) != '\n')) {
+        file->append(kCrlf);
+    }
+    return file->stream();
+}
+
 } // namespace
+
+ProtectedStream protect_headers_streaming(const ParsedMessage& message) {
+    if (!message.spooled()) {
+        auto payload = protect_headers(message);
+        ProtectedStream out;
+        out.entity = memory_stream(payload.entity);
+        out.outer_changes = std::move(payload.outer_changes);
+        out.headers_protected = payload.headers_protected;
+        return out;
+    }
+    ensure_gmime_initialized();
+    HeaderPlan plan = plan_headers(message);
+    const std::string_view default_type = has_content_type(message) ? "" : kDefaultContentType;
+    const std::string content_head =
+        to_crlf(std::string(default_type) + plan.content_fields) + std::string(kCrlf);
+
+    auto head_stream = memory_stream(content_head);
+    auto source = concatenated(head_stream.get(), message.body_stream().get());
+    const auto root = parse_entity_stream(source.get());
+    ProtectedStream out;
+    if (GMIME_IS_MULTIPART_SIGNED(root.get()) || GMIME_IS_MULTIPART_ENCRYPTED(root.get())) {
+        out.entity = crlf_filtered(
+            concatenated(memory_stream(content_head).get(), message.body_stream().get()));
+        return out;
+    }
+    const bool decorated = add_legacy_display(root.get(), plan.hidden);
+    ensure_parameter(root.get(), "hp", "cipher");
+    ensure_parameter(root.get(), "protected-headers", "v1");
+
+    const std::string head =
+        to_crlf(plan.copies + header_section(root.get()) + plan.hp_outer) + std::string(kCrlf);
+    auto body = decorated ? spooled_content(root.get(), message) : message.body_stream();
+    out.entity = crlf_filtered(concatenated(memory_stream(head).get(), body.get()));
+    out.outer_changes = std::move(plan.outer_changes);
+    out.headers_protected = true;
+    return out;
+}
 
 ProtectedPayload protect_headers(const ParsedMessage& message) {
     ensure_gmime_initialized();

@@ -69,6 +69,7 @@
 // without a legacy display rather than failing the message.
 #pragma once
 
+#include "mime/gmime_handles.h"
 #include "mime/parsed_message.h"
 
 #include <optional>
@@ -94,5 +95,19 @@ struct ProtectedPayload {
 };
 
 ProtectedPayload protect_headers(const ParsedMessage& message);
+
+// The same payload as a stream, for spooled messages: parts other than the
+// decorated main text part are read from the spool file as the stream is
+// read, and a decorated body goes to a new spool file beside it. A main text
+// part over kMaxDecoratedPart bytes gets no legacy display (in either form).
+struct ProtectedStream {
+    GObjectPtr<GMimeStream> entity; // the whole entity, CRLF line ends
+    std::vector<OuterHeaderChange> outer_changes;
+    bool headers_protected = false;
+};
+
+inline constexpr gint64 kMaxDecoratedPart = 1024 * 1024;
+
+ProtectedStream protect_headers_streaming(const ParsedMessage& message);
 
 } // namespace mailveil::mime

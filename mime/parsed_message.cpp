@@ -54,11 +54,37 @@ ParsedMessage ParsedMessage::parse(std::string bytes) {
     ParsedMessage parsed;
     parsed.bytes_ = std::make_unique<std::string>(std::move(bytes));
     const std::string& data = *parsed.bytes_;
-
     // The memory stream keeps its own copy of the bytes and frees it with itself.
     auto stream = adopt(g_mime_stream_mem_new_with_buffer(data.data(), data.size()));
-    auto parser = adopt(g_mime_parser_new_with_stream(stream.get()));
+    parsed.build(stream.get());
+    return parsed;
+}
+
+ParsedMessage ParsedMessage::parse_spooled(std::string header_section,
+                                           std::shared_ptr<const SpoolFile> body) {
+    ensure_gmime_initialized();
+    ParsedMessage parsed;
+    parsed.bytes_ = std::make_unique<std::string>(std::move(header_section));
+    parsed.spool_ = std::move(body);
+    const std::string& data = *parsed.bytes_;
+    auto stream = adopt(g_mime_stream_cat_new());
+    auto head = adopt(g_mime_stream_mem_new_with_buffer(data.data(), data.size()));
+    g_mime_stream_cat_add_source(GMIME_STREAM_CAT(stream.get()), head.get());
+    g_mime_stream_cat_add_source(GMIME_STREAM_CAT(stream.get()), parsed.spool_->stream().get());
+    parsed.build(stream.get());
+    if (parsed.body_offset_ != data.size()) {
+        throw MessageError("the spooled header section does not end with an empty line");
+    }
+    return parsed;
+}
+
+void ParsedMessage::build(GMimeStream* stream) {
+    const std::string& data = *bytes_;
+    auto parser = adopt(g_mime_parser_new_with_stream(stream));
     g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
+    // Parts refer to ranges of the (seekable) stream rather than copies.
+    g_mime_parser_set_persist_stream(parser.get(), TRUE);
+    ParsedMessage& parsed = *this;
     parsed.message_ = adopt(g_mime_parser_construct_message(parser.get(), nullptr));
     if (!parsed.message_ || g_mime_message_get_mime_part(parsed.message_.get()) == nullptr) {
         throw MessageError("cannot parse message as MIME");
@@ -103,11 +129,28 @@ ParsedMessage ParsedMessage::parse(std::string bytes) {
     }
     parsed.body_offset_ = body;
     parsed.crlf_ = first_line_end_is_crlf(std::string_view(data).substr(0, body));
-    return parsed;
 }
 
 std::string_view ParsedMessage::body() const {
+    if (spool_) {
+        throw std::logic_error("the body of a spooled message is read with body_stream()");
+    }
     return std::string_view(*bytes_).substr(body_offset_);
+}
+
+GObjectPtr<GMimeStream> ParsedMessage::body_stream() const {
+    if (spool_) {
+        return spool_->stream();
+    }
+    const std::string_view text = body();
+    return adopt(g_mime_stream_mem_new_with_buffer(text.data(), text.size()));
+}
+
+bool ParsedMessage::body_ends_with_newline() const {
+    if (!spool_) {
+        return body().ends_with('\n');
+    }
+    return spool_->size() > 0 && spool_->byte_at(spool_->size() - 1) == '\n';
 }
 
 GMimeObject* ParsedMessage::top_part() const {

@@ -5,10 +5,16 @@
 // slice of input GMime found it at (name, colon, value, folding, line end).
 // The MIME structure (content types, parts) is read from GMime's object model.
 //
+// A big message comes spooled: the header section in memory, the body in a
+// SpoolFile. GMime then parses it with a persistent stream, so parts refer to
+// ranges of the file instead of copies; body() is unavailable (body_stream()
+// reads it) and the memory used stays small whatever the body's size.
+//
 // Failure: parse() throws MessageError when GMime cannot build a message.
 #pragma once
 
 #include "mime/gmime_handles.h"
+#include "mime/spool_file.h"
 
 #include <string>
 #include <string_view>
@@ -24,6 +30,9 @@ struct HeaderField {
 class ParsedMessage {
   public:
     static ParsedMessage parse(std::string bytes);
+    // header_section: the header fields and the empty line that ends them.
+    static ParsedMessage parse_spooled(std::string header_section,
+                                       std::shared_ptr<const SpoolFile> body);
 
     ParsedMessage(ParsedMessage&&) noexcept = default;
     ParsedMessage& operator=(ParsedMessage&&) noexcept = default;
@@ -32,8 +41,15 @@ class ParsedMessage {
 
     // All header fields of the top-level header section, in input order.
     const std::vector<HeaderField>& headers() const { return headers_; }
-    // Everything after the blank line that ends the header section.
+    // Everything after the blank line that ends the header section; throws
+    // std::logic_error for a spooled message.
     std::string_view body() const;
+    bool spooled() const { return spool_ != nullptr; }
+    const std::shared_ptr<const SpoolFile>& spool() const { return spool_; }
+    // A new stream over the body, spooled or not.
+    GObjectPtr<GMimeStream> body_stream() const;
+    // True when the body's last byte is a line feed.
+    bool body_ends_with_newline() const;
     // True when the header section uses CRLF line ends.
     bool uses_crlf() const { return crlf_; }
     std::string_view bytes() const { return *bytes_; }
@@ -44,9 +60,11 @@ class ParsedMessage {
 
   private:
     ParsedMessage() = default;
+    void build(GMimeStream* stream);
 
     // Heap-held so that string_views into it survive moves of the object.
     std::unique_ptr<std::string> bytes_;
+    std::shared_ptr<const SpoolFile> spool_;
     GObjectPtr<GMimeMessage> message_;
     std::vector<HeaderField> headers_;
     std::size_t body_offset_ = 0;

@@ -64,4 +64,15 @@ EncryptedBody write_pgp_mime_body(std::string_view armored_ciphertext, bool crlf
     return {std::move(content_type), byte_array_string(out.get())};
 }
 
+EncryptedFrame write_pgp_mime_frame(bool crlf) {
+    constexpr std::string_view kPlaceholder = "-----MAILVEIL ARMOR PLACEHOLDER-----";
+    auto body = write_pgp_mime_body(std::string(kPlaceholder) + "\n", crlf);
+    const std::size_t at = body.body.find(kPlaceholder);
+    const std::size_t line_end = body.body.find('\n', at);
+    if (at == std::string::npos || line_end == std::string::npos) {
+        throw MessageError("cannot frame the multipart/encrypted body");
+    }
+    return {std::move(body.content_type), body.body.substr(0, at), body.body.substr(line_end + 1)};
+}
+
 } // namespace mailveil::mime

@@ -19,4 +19,14 @@ struct EncryptedBody {
 
 EncryptedBody write_pgp_mime_body(std::string_view armored_ciphertext, bool crlf);
 
+// The same body around an armor written elsewhere (a spool file): the body is
+// before + the armor (its line ends those of the message) + after.
+struct EncryptedFrame {
+    std::string content_type;
+    std::string before;
+    std::string after;
+};
+
+EncryptedFrame write_pgp_mime_frame(bool crlf);
+
 } // namespace mailveil::mime

@@ -8,6 +8,7 @@
 
 #include "pgp/keyring.h"
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,5 +23,15 @@ struct EncryptOptions {
 
 std::string encrypt_armored(const std::string& gnupg_home, std::string_view plaintext,
                             const std::vector<RecipientKey>& keys, EncryptOptions options = {});
+
+// The same for plaintext too big to hold: source fills a buffer and returns the
+// bytes it put there (0 at the end); sink receives the armored message in
+// pieces as GnuPG writes it. An exception from either ends the operation and
+// is rethrown.
+using PlaintextSource = std::function<std::size_t(char* buffer, std::size_t size)>;
+using ArmorSink = std::function<void(std::string_view piece)>;
+void encrypt_armored_stream(const std::string& gnupg_home, const PlaintextSource& source,
+                            const std::vector<RecipientKey>& keys, EncryptOptions options,
+                            const ArmorSink& sink);
 
 } // namespace mailveil::pgp
