@@ -20,11 +20,13 @@
 #include "version.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <future>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -106,10 +108,18 @@ int serve(const Options& options) {
     // the main thread, waiting in sigwait, is the one that receives them.
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    int milter_status = MI_SUCCESS;
-    std::thread milter([&milter_status] {
-        milter_status = smfi_main();
-        ::kill(::getpid(), SIGTERM); // wake the main thread if libmilter stopped by itself
+    // Shared with the libmilter thread, which may outlive this function when
+    // libmilter does not stop in time.
+    auto milter_status = std::make_shared<std::promise<int>>();
+    auto stopped = milter_status->get_future();
+    const pthread_t main_thread = pthread_self();
+    std::thread milter([milter_status, main_thread] {
+        const int status = smfi_main();
+        // Wake the main thread if libmilter stopped by itself. Sent to that
+        // thread alone: libmilter's own signal thread also sigwaits on
+        // SIGTERM, and a process-wide signal could end up there.
+        pthread_kill(main_thread, SIGTERM);
+        milter_status->set_value(status);
     });
     for (;;) {
         int signal = 0;
@@ -124,8 +134,15 @@ int serve(const Options& options) {
         smfi_stop();
         break;
     }
-    milter.join();
     const auto deadline = std::chrono::steady_clock::now() + kShutdownGrace;
+    int status = MI_FAILURE;
+    if (stopped.wait_until(deadline) == std::future_status::timeout) {
+        log::warning("libmilter did not stop within the grace period; exiting anyway");
+        milter.detach();
+    } else {
+        status = stopped.get();
+        milter.join();
+    }
     while (open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -133,8 +150,8 @@ int serve(const Options& options) {
         log::warning(std::to_string(open_connections()) +
                      " connections still open at exit; their MTAs will retry the messages");
     }
-    log::info(milter_status == MI_SUCCESS ? "stopped" : "stopped after a libmilter failure");
-    return milter_status == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
+    log::info(status == MI_SUCCESS ? "stopped" : "stopped after a libmilter failure");
+    return status == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
 }
 
 int run(const Options& options) {
