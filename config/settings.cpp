@@ -174,6 +174,9 @@ const std::map<std::string, Setter>& setters() {
          [](Settings& s, const ConfigEntry& e) { s.max_message_size = parse_size(e); }},
         {"oversize_action",
          [](Settings& s, const ConfigEntry& e) { s.oversize_action = parse_choice(e, kOversize); }},
+        {"tmpdir", [](Settings& s, const ConfigEntry& e) { s.tmpdir = parse_path(e, false); }},
+        {"spool_threshold",
+         [](Settings& s, const ConfigEntry& e) { s.spool_threshold = parse_size(e); }},
     };
     return table;
 }
@@ -263,6 +266,8 @@ std::string render_settings(const Settings& s) {
     line("recipient_delimiter", s.recipient_delimiter);
     line("max_message_size", std::to_string(s.max_message_size));
     line("oversize_action", name_of(s.oversize_action, kOversize));
+    line("tmpdir", s.tmpdir);
+    line("spool_threshold", std::to_string(s.spool_threshold));
     return out.str();
 }
 

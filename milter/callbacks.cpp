@@ -145,14 +145,15 @@ void apply(SMFICTX* ctx, const Session& session, const core::Rewrite& rewrite) {
         std::string name = header.name;
         check(smfi_addheader(ctx, name.data(), value.data()), "a header addition");
     }
-    constexpr std::size_t kChunk = 65535;
-    const std::string& body = rewrite.body;
-    for (std::size_t offset = 0; offset < body.size(); offset += kChunk) {
-        const std::size_t length = std::min(kChunk, body.size() - offset);
-        // libmilter's prototype is not const-correct; it only reads the buffer.
-        auto* chunk = reinterpret_cast<unsigned char*>(const_cast<char*>(body.data() + offset));
-        check(smfi_replacebody(ctx, chunk, static_cast<int>(length)), "the body replacement");
-    }
+    constexpr std::size_t kChunk = 65535; // the most one smfi_replacebody takes
+    rewrite.for_each_body_piece([&](std::string_view piece) {
+        for (std::size_t offset = 0; offset < piece.size(); offset += kChunk) {
+            const std::size_t length = std::min(kChunk, piece.size() - offset);
+            // libmilter's prototype is not const-correct; it only reads the buffer.
+            auto* chunk = reinterpret_cast<unsigned char*>(const_cast<char*>(piece.data() + offset));
+            check(smfi_replacebody(ctx, chunk, static_cast<int>(length)), "the body replacement");
+        }
+    });
 }
 
 bool any_required(const Session& session) {
@@ -339,7 +340,7 @@ sfsistat on_eom(SMFICTX* ctx) {
     const Runtime& runtime = session.runtime();
     core::Outcome outcome;
     try {
-        const auto message = mime::ParsedMessage::parse(session.message_bytes());
+        const auto message = session.parsed_message();
         outcome = runtime.engine.process_resolved(message, session.recipients());
     } catch (const ProcessingError& e) {
         if (runtime.settings.on_error != config::OnError::Pass || any_required(session)) {

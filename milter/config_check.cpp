@@ -144,6 +144,15 @@ void check_policy(const config::Settings& settings, Reporter& report) {
     }
 }
 
+void check_tmpdir(const config::Settings& settings, Reporter& report) {
+    if (::access(settings.tmpdir.c_str(), W_OK | X_OK) != 0) {
+        report.warning("tmpdir " + settings.tmpdir + " is not a writable directory: messages " +
+                       "over spool_threshold will be tempfailed");
+    } else {
+        report.ok("tmpdir " + settings.tmpdir);
+    }
+}
+
 } // namespace
 
 CheckReport check_configuration(const config::Settings& settings) {
@@ -154,6 +163,7 @@ CheckReport check_configuration(const config::Settings& settings) {
     check_socket(settings, report);
     check_keyring(settings, report);
     check_policy(settings, report);
+    check_tmpdir(settings, report);
     return report.take();
 }
 

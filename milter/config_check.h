@@ -5,7 +5,7 @@
 // (warning) and what was checked (ok). Checks: the configuration and policy
 // files, the run-as user and group, the socket's directory, the keyring
 // (a readable directory, not group/world-writable, holding usable keys),
-// keys whose encryption stops within 30 days, key map fingerprints.
+// keys whose encryption stops within 30 days, key map fingerprints, tmpdir.
 #pragma once
 
 #include "config/settings.h"

@@ -14,6 +14,7 @@ void Session::reset_message() {
     headers_.clear();
     body_.clear();
     body_.shrink_to_fit();
+    spool_.reset();
     size_ = 0;
     oversized_ = false;
 }
@@ -42,16 +43,44 @@ void Session::add_header(std::string name, std::string value) {
 
 void Session::append_body(const unsigned char* chunk, std::size_t length, std::uint64_t limit) {
     size_ += length;
-    if (limit > 0 && size_ > limit) {
+    if (oversized_ || (limit > 0 && size_ > limit)) {
         oversized_ = true;
+        body_.clear();
+        body_.shrink_to_fit();
+        spool_.reset();
+        return;
+    }
+    const std::string_view data(reinterpret_cast<const char*>(chunk), length);
+    if (spool_) {
+        spool_->append(data);
+        return;
+    }
+    const auto& settings = runtime().settings;
+    if (body_.size() + length > settings.spool_threshold) {
+        spool_ = mime::SpoolFile::create(settings.tmpdir);
+        spool_->append(body_);
+        spool_->append(data);
         body_.clear();
         body_.shrink_to_fit();
         return;
     }
-    body_.append(reinterpret_cast<const char*>(chunk), length);
+    body_.append(data);
+}
+
+mime::ParsedMessage Session::parsed_message() const {
+    if (!spool_) {
+        return mime::ParsedMessage::parse(message_bytes());
+    }
+    return mime::ParsedMessage::parse_spooled(header_section(), spool_);
 }
 
 std::string Session::message_bytes() const {
+    std::string out = header_section();
+    out.append(body_);
+    return out;
+}
+
+std::string Session::header_section() const {
     std::string out;
     out.reserve(body_.size() + 64 * headers_.size() + 2);
     for (const auto& header : headers_) {
@@ -63,7 +92,6 @@ std::string Session::message_bytes() const {
         out.append(mime::to_crlf(header.value)).append("\r\n");
     }
     out.append("\r\n");
-    out.append(body_);
     return out;
 }
 

@@ -10,6 +10,8 @@
 #include "core/recipient_resolver.h"
 #include "milter/client_kind.h"
 #include "milter/runtime.h"
+#include "mime/parsed_message.h"
+#include "mime/spool_file.h"
 
 #include <memory>
 #include <optional>
@@ -52,6 +54,8 @@ class Session {
     void add_header(std::string name, std::string value);
     // Appends unless the message has grown past limit (0: none); then the
     // body is dropped and oversized() is true for the rest of the message.
+    // A body that grows past the configuration's spool_threshold moves to a
+    // spool file in its tmpdir.
     void append_body(const unsigned char* chunk, std::size_t length, std::uint64_t limit);
     bool oversized() const { return oversized_; }
 
@@ -59,8 +63,14 @@ class Session {
 
     // The message rebuilt in wire form (CRLF line ends) for the core.
     std::string message_bytes() const;
+    // The message for the core: parsed from memory, or spooled.
+    mime::ParsedMessage parsed_message() const;
+    bool spooled() const { return spool_ != nullptr; }
 
   private:
+    // The header fields and the empty line after them, CRLF.
+    std::string header_section() const;
+
     bool header_leading_space_ = false;
     std::string daemon_name_;
     ClientKind client_kind_ = ClientKind::Smtp;
@@ -71,6 +81,7 @@ class Session {
     std::optional<bool> recipient_class_;
     std::vector<ReceivedHeader> headers_;
     std::string body_;
+    std::shared_ptr<mime::SpoolFile> spool_; // the body, once it passed spool_threshold
     std::uint64_t size_ = 0;
     bool oversized_ = false;
 };
