@@ -22,6 +22,10 @@ const std::map<std::string, core::MixedFallback> kFallback = {
     {"plaintext", core::MixedFallback::Plaintext}, {"tempfail", core::MixedFallback::Tempfail}};
 const std::map<std::string, RequireReply> kRequireReply = {{"reject", RequireReply::Reject},
                                                            {"defer", RequireReply::Defer}};
+const std::map<std::string, mime::HtmlMode> kHtmlModes = {
+    {"keep", mime::HtmlMode::Keep},
+    {"text", mime::HtmlMode::Text},
+    {"alternative", mime::HtmlMode::Alternative}};
 const std::map<std::string, OversizeAction> kOversize = {{"pass", OversizeAction::Pass},
                                                          {"tempfail", OversizeAction::Tempfail}};
 
@@ -60,6 +64,15 @@ std::uint64_t parse_size(const ConfigEntry& entry) {
         entry.fail("unknown size unit \"" + unit + "\" (use k, M or G)");
     }
     return number * factor;
+}
+
+std::size_t parse_width(const ConfigEntry& entry) {
+    const std::string& v = entry.value;
+    if (v.empty() || v.size() > 3 || v.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(v) < 20 || std::stoul(v) > 500) {
+        entry.fail("expected a number of columns from 20 to 500, not \"" + v + "\"");
+    }
+    return std::stoul(v);
 }
 
 mode_t parse_umask(const ConfigEntry& entry) {
@@ -155,6 +168,13 @@ const std::map<std::string, Setter>& setters() {
          [](Settings& s, const ConfigEntry& e) { s.protect_headers = parse_bool(e); }},
         {"hide_recipients",
          [](Settings& s, const ConfigEntry& e) { s.hide_recipients = parse_bool(e); }},
+        {"html_encrypted",
+         [](Settings& s, const ConfigEntry& e) { s.html_encrypted = parse_choice(e, kHtmlModes); }},
+        {"html_plain",
+         [](Settings& s, const ConfigEntry& e) { s.html_plain = parse_choice(e, kHtmlModes); }},
+        {"html_wrap_width",
+         [](Settings& s, const ConfigEntry& e) { s.html_wrap_width = parse_width(e); }},
+        {"html_flowed", [](Settings& s, const ConfigEntry& e) { s.html_flowed = parse_bool(e); }},
         {"recipient_rules",
          [](Settings& s, const ConfigEntry& e) { s.recipient_rules = parse_path(e, true); }},
         {"require_reply",
@@ -211,6 +231,10 @@ core::EngineSettings Settings::engine_settings() const {
                                                         : mixed_recipients_fallback;
     engine.hide_recipients = hide_recipients;
     engine.protect_headers = protect_headers;
+    engine.html_encrypted = html_encrypted;
+    engine.html_plain = html_plain;
+    engine.html_wrap_width = html_wrap_width;
+    engine.html_flowed = html_flowed;
     return engine;
 }
 
@@ -260,6 +284,10 @@ std::string render_settings(const Settings& s) {
     line("submission_daemons", daemons);
     line("protect_headers", s.protect_headers ? "yes" : "no");
     line("hide_recipients", s.hide_recipients ? "yes" : "no");
+    line("html_encrypted", name_of(s.html_encrypted, kHtmlModes));
+    line("html_plain", name_of(s.html_plain, kHtmlModes));
+    line("html_wrap_width", std::to_string(s.html_wrap_width));
+    line("html_flowed", s.html_flowed ? "yes" : "no");
     line("recipient_rules", s.recipient_rules);
     line("require_reply", name_of(s.require_reply, kRequireReply));
     line("key_map", s.key_map);

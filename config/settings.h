@@ -46,6 +46,10 @@ struct Settings {
     std::vector<std::string> submission_daemons; // {daemon_name} values never split
     bool protect_headers = true;
     bool hide_recipients = false;
+    mime::HtmlMode html_encrypted = mime::HtmlMode::Text;
+    mime::HtmlMode html_plain = mime::HtmlMode::Keep;
+    std::size_t html_wrap_width = 72; // 20 to 500
+    bool html_flowed = false;
     std::string recipient_rules; // path, empty: none
     RequireReply require_reply = RequireReply::Reject;
     std::string key_map; // path, empty: none

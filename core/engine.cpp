@@ -1,5 +1,6 @@
 #include "core/engine.h"
 
+#include "core/html_step.h"
 #include "core/spooled_encryption.h"
 #include "mime/classify.h"
 #include "mime/header_protection.h"
@@ -108,7 +109,7 @@ Outcome Engine::decide(const mime::ParsedMessage& message,
                        const std::vector<Resolution>& resolutions) const {
     const std::size_t count = resolutions.size();
     if (auto decision = decide_by_recipients(resolutions)) {
-        return {std::move(*decision), std::nullopt};
+        return settled_by_recipients(message, std::move(*decision));
     }
     const auto keys = distinct_keys(resolutions);
     if (message.spooled()) {
@@ -116,25 +117,53 @@ Outcome Engine::decide(const mime::ParsedMessage& message,
         outcome.rewrite = encrypt_spooled(message, keys, settings_);
         return outcome;
     }
+    // The HTML step first; the payload is built from its result.
+    const auto html =
+        rewritten_html(message, html_options(settings_.html_encrypted, settings_.html_flowed));
+    const mime::ParsedMessage& source = html ? *html : message;
     Rewrite rewrite;
     std::string payload;
     if (settings_.protect_headers) {
-        auto hp = mime::protect_headers(message);
+        auto hp = mime::protect_headers(source);
         payload = std::move(hp.entity);
         rewrite.changed = std::move(hp.outer_changes);
     } else {
-        payload = original_entity(message);
+        payload = original_entity(source);
     }
-    const std::string armored = pgp::encrypt_armored(settings_.gnupg_home, payload, keys,
-                                                     {settings_.hide_recipients});
+    const std::string armored =
+        pgp::encrypt_armored(settings_.gnupg_home, payload, keys, {settings_.hide_recipients});
     auto encrypted = mime::write_pgp_mime_body(armored, message.uses_crlf());
 
     Outcome outcome{encrypted_decision(count, keys), std::nullopt};
+    if (html) {
+        outcome.decision.html = settings_.html_encrypted;
+    }
     rewrite.added.push_back({"MIME-Version", "1.0"});
     rewrite.added.push_back({"Content-Type", std::move(encrypted.content_type)});
     rewrite.body = std::move(encrypted.body);
     outcome.rewrite = std::move(rewrite);
     return outcome;
+}
+
+Outcome Engine::settled_by_recipients(const mime::ParsedMessage& message, Decision decision) const {
+    Outcome outcome{std::move(decision), std::nullopt};
+    if (outcome.decision.verdict != Verdict::Passed || message.spooled()) {
+        return outcome; // see core/spooled_encryption.h for spooled messages
+    }
+    // Plain text stays as sent: format=flowed is for the encrypted payload only.
+    if (const auto html = rewritten_html(message, html_options(settings_.html_plain, false))) {
+        outcome.decision.html = settings_.html_plain;
+        outcome.rewrite = rewrite_to(*html);
+    }
+    return outcome;
+}
+
+mime::HtmlOptions Engine::html_options(mime::HtmlMode mode, bool flowed) const {
+    mime::HtmlOptions options;
+    options.mode = mode;
+    options.width = settings_.html_wrap_width;
+    options.flowed = flowed;
+    return options;
 }
 
 std::optional<Decision>
@@ -186,6 +215,9 @@ std::string describe(const Decision& decision) {
     }
     if (decision.keyless > 0) {
         out += " keyless=" + std::to_string(decision.keyless);
+    }
+    if (decision.html) {
+        out += " html=" + std::string(mime::html_mode_name(*decision.html));
     }
     return out;
 }

@@ -21,12 +21,22 @@
 // With protect_headers, the payload carries the header section too (RFC 9788,
 // mime/header_protection.h) and the rewrite hides the outer Subject.
 //
+// HTML (mime/html_parts.h, core/html_step.h) comes first: a message that gets
+// encrypted has its HTML rewritten per html_encrypted (default text: the
+// payload carries no HTML) and the payload is built from the result; a message
+// that passes because of its recipients (no-key, rule) is rewritten per
+// html_plain (default keep), and that rewrite is the outcome's. Mail that is
+// already encrypted or has no recipients is never touched. format=flowed
+// (html_flowed) is used only inside PGP/MIME, as RFC 3676 text may be
+// re-wrapped by clients that show it.
+//
 // Thread safety: process() and resolve() may run concurrently on one Engine.
 // Failure: throws ProcessingError (or a subclass); no partial outcome exists.
 #pragma once
 
 #include "core/recipient_resolver.h"
 #include "core/rewrite.h"
+#include "mime/html_parts.h"
 #include "pgp/keyring.h"
 
 #include <optional>
@@ -46,11 +56,14 @@ struct Decision {
     std::size_t recipient_count = 0;
     std::vector<std::string> fingerprints; // keys encrypted to (Encrypted)
     std::size_t keyless = 0;               // recipients that could not be encrypted to
+    std::optional<mime::HtmlMode> html;    // set when HTML parts were rewritten in this mode
 };
 
 struct Outcome {
     Decision decision;
-    std::optional<Rewrite> rewrite; // set exactly when the verdict is Encrypted
+    // Set when the message changes: always when the verdict is Encrypted; when
+    // it is Passed, exactly when html_plain rewrote the message's HTML.
+    std::optional<Rewrite> rewrite;
 };
 
 struct EngineSettings {
@@ -61,7 +74,11 @@ struct EngineSettings {
     RecipientPolicy policy;
     MixedFallback mixed_fallback = MixedFallback::Plaintext;
     bool hide_recipients = false;
-    bool protect_headers = true; // RFC 9788, see mime/header_protection.h
+    bool protect_headers = true;                          // RFC 9788, see mime/header_protection.h
+    mime::HtmlMode html_encrypted = mime::HtmlMode::Text; // HTML of mail that gets encrypted
+    mime::HtmlMode html_plain = mime::HtmlMode::Keep;     // HTML of mail that passes
+    std::size_t html_wrap_width = 72;                     // columns of text made from HTML
+    bool html_flowed = false; // that text format=flowed (encrypted mail only)
 };
 
 class Engine {
@@ -92,12 +109,14 @@ class Engine {
                                               std::size_t recipients) const;
     Outcome decide(const mime::ParsedMessage& message,
                    const std::vector<Resolution>& resolutions) const;
+    Outcome settled_by_recipients(const mime::ParsedMessage& message, Decision decision) const;
+    mime::HtmlOptions html_options(mime::HtmlMode mode, bool flowed) const;
 
     EngineSettings settings_;
     pgp::Keyring keyring_;
 };
 
-// "decision=encrypted rcpts=2 keys=FPR1,FPR2" - the log form, never content.
+// "decision=encrypted rcpts=2 keys=FPR1,FPR2 html=text" - the log form, never content.
 std::string describe(const Decision& decision);
 
 } // namespace mailveil::core

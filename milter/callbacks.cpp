@@ -294,9 +294,17 @@ sfsistat finish_without_body(SMFICTX* ctx, Session& session, const core::Decisio
     return SMFIS_ACCEPT;
 }
 
+// The recipients may settle the decision before the body: nobody to encrypt
+// to, or a refusal. Mail that passes still needs its body when html_plain may
+// rewrite its HTML.
 sfsistat on_eoh(SMFICTX* ctx) {
     Session& session = session_of(ctx);
-    if (auto decision = session.runtime().engine.decide_by_recipients(session.recipients())) {
+    const core::Engine& engine = session.runtime().engine;
+    if (auto decision = engine.decide_by_recipients(session.recipients())) {
+        if (decision->verdict == core::Verdict::Passed &&
+            engine.settings().html_plain != mime::HtmlMode::Keep) {
+            return SMFIS_CONTINUE;
+        }
         return finish_without_body(ctx, session, *decision);
     }
     return SMFIS_CONTINUE;

@@ -424,7 +424,7 @@ std::string_view html_mode_name(HtmlMode mode) {
 }
 
 std::optional<std::string> rewrite_html(const ParsedMessage& message, const HtmlOptions& options) {
-    if (options.mode == HtmlMode::Keep) {
+    if (options.mode == HtmlMode::Keep || message.spooled()) {
         return std::nullopt;
     }
     ensure_gmime_initialized();

@@ -35,7 +35,9 @@
 // bytes) and multipart/encrypted, attached messages (message/rfc822), and
 // anything nested deeper than kMaxHtmlDepth multiparts. A part the converter
 // cannot read (html::Error, such as input over its size limit) stays as it is
-// rather than failing the message.
+// rather than failing the message. A spooled message (a big one, whose body
+// stays in its spool file; mime/parsed_message.h) is returned unchanged: the
+// rewrite needs its parts in memory.
 //
 // The result: every top-level header field as received, byte for byte; when
 // the top-level entity itself changed, the Content-* fields are dropped and the
