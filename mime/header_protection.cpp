@@ -1,16 +1,17 @@
 #include "mime/header_protection.h"
 
 #include "core/errors.h"
-#include "mime/gmime_handles.h"
 #include "mime/entity_streams.h"
+#include "mime/gmime_handles.h"
 #include "mime/gmime_runtime.h"
 #include "mime/line_endings.h"
+#include "mime/part_content.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <array>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 
 namespace mailveil::mime {
 namespace {
@@ -405,19 +406,6 @@ std::optional<Decorated> decorate_html(std::string_view decoded, const char* cha
     return Decorated{std::move(content), std::nullopt};
 }
 
-std::optional<std::string> decoded_content(GMimePart* part) {
-    GMimeDataWrapper* wrapper = g_mime_part_get_content(part);
-    if (wrapper == nullptr) {
-        return std::string();
-    }
-    auto stream = adopt(g_mime_stream_mem_new());
-    if (g_mime_data_wrapper_write_to_stream(wrapper, stream.get()) < 0) {
-        return std::nullopt;
-    }
-    GByteArray* array = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream.get()));
-    return std::string(reinterpret_cast<const char*>(array->data), array->len);
-}
-
 void replace_content(GMimePart* part, std::string_view content) {
     auto stream = adopt(g_mime_stream_mem_new_with_buffer(content.data(), content.size()));
     auto wrapper =
@@ -443,7 +431,7 @@ bool decorate_part(GMimePart* part, const std::vector<DisplayLine>& lines) {
     if (content != nullptr && g_mime_stream_length(content) > kMaxDecoratedPart) {
         return false;
     }
-    const auto decoded = decoded_content(part);
+    const auto decoded = transfer_decoded(part);
     if (!decoded) {
         return false;
     }

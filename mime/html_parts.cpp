@@ -4,6 +4,7 @@
 #include "html/html_to_text.h"
 #include "mime/gmime_handles.h"
 #include "mime/gmime_runtime.h"
+#include "mime/part_content.h"
 
 #include <algorithm>
 #include <vector>
@@ -108,19 +109,6 @@ bool shows_html(GMimeObject* object, int depth) {
 }
 
 // ---- content -------------------------------------------------------------------
-
-std::optional<std::string> transfer_decoded(GMimePart* part) {
-    GMimeDataWrapper* wrapper = g_mime_part_get_content(part);
-    if (wrapper == nullptr) {
-        return std::string();
-    }
-    auto sink = adopt(g_mime_stream_mem_new());
-    if (g_mime_data_wrapper_write_to_stream(wrapper, sink.get()) < 0) {
-        return std::nullopt;
-    }
-    const GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(sink.get()));
-    return std::string(reinterpret_cast<const char*>(bytes->data), bytes->len);
-}
 
 // 7bit carries ASCII in lines of at most 78 characters (RFC 5322 2.1.1) and
 // no control characters but tab; anything else goes quoted-printable.
@@ -425,6 +413,11 @@ std::string_view html_mode_name(HtmlMode mode) {
 
 std::optional<std::string> rewrite_html(const ParsedMessage& message, const HtmlOptions& options) {
     if (options.mode == HtmlMode::Keep || message.spooled()) {
+        return std::nullopt;
+    }
+    // Most mail has no HTML to change: the parse the message already has says
+    // so without copying its body into a second one.
+    if (!shows_html(message.top_part(), 0)) {
         return std::nullopt;
     }
     ensure_gmime_initialized();
