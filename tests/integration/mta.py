@@ -151,7 +151,11 @@ class MailStack:
         keys = os.path.join(self.root, "keys")
         if len(keys) + len("/milter/S.gpg-agent.browser") < 100:
             return keys
-        os.symlink(tempfile.mkdtemp(prefix="mailveil-keys-"), keys)
+        short = tempfile.mkdtemp(prefix="mailveil-keys-")
+        # mkdtemp makes it 0700: the daemon, running as user mailveil, must
+        # reach the keyring inside (which keeps its own 0700).
+        os.chmod(short, 0o755)
+        os.symlink(short, keys)
         return os.path.realpath(keys)
 
     @property
