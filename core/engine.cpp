@@ -112,15 +112,18 @@ Outcome Engine::decide(const mime::ParsedMessage& message,
         return settled_by_recipients(message, std::move(*decision));
     }
     const auto keys = distinct_keys(resolutions);
-    if (message.spooled()) {
-        Outcome outcome{encrypted_decision(count, keys), std::nullopt};
-        outcome.rewrite = encrypt_spooled(message, keys, settings_);
-        return outcome;
-    }
     // The HTML step first; the payload is built from its result.
     const auto html =
         rewritten_html(message, html_options(settings_.html_encrypted, settings_.html_flowed));
     const mime::ParsedMessage& source = html ? *html : message;
+    if (source.spooled()) {
+        Outcome outcome{encrypted_decision(count, keys), std::nullopt};
+        if (html) {
+            outcome.decision.html = settings_.html_encrypted;
+        }
+        outcome.rewrite = encrypt_spooled(source, keys, settings_);
+        return outcome;
+    }
     Rewrite rewrite;
     std::string payload;
     if (settings_.protect_headers) {
@@ -147,8 +150,8 @@ Outcome Engine::decide(const mime::ParsedMessage& message,
 
 Outcome Engine::settled_by_recipients(const mime::ParsedMessage& message, Decision decision) const {
     Outcome outcome{std::move(decision), std::nullopt};
-    if (outcome.decision.verdict != Verdict::Passed || message.spooled()) {
-        return outcome; // see core/spooled_encryption.h for spooled messages
+    if (outcome.decision.verdict != Verdict::Passed) {
+        return outcome;
     }
     // Plain text stays as sent: format=flowed is for the encrypted payload only.
     if (const auto html = rewritten_html(message, html_options(settings_.html_plain, false))) {

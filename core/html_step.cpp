@@ -23,6 +23,9 @@ std::string unfolded_value(std::string_view raw) {
 
 std::optional<mime::ParsedMessage> rewritten_html(const mime::ParsedMessage& message,
                                                   const mime::HtmlOptions& options) {
+    if (message.spooled()) {
+        return mime::rewrite_html_spooled(message, options);
+    }
     auto bytes = mime::rewrite_html(message, options);
     if (!bytes) {
         return std::nullopt;
@@ -38,7 +41,11 @@ Rewrite rewrite_to(const mime::ParsedMessage& rewritten) {
             rewrite.added.push_back({field.name, unfolded_value(field.raw)});
         }
     }
-    rewrite.body = std::string(rewritten.body());
+    if (rewritten.spooled()) {
+        rewrite.spooled_body = SpooledBody{"", rewritten.spool(), ""};
+    } else {
+        rewrite.body = std::string(rewritten.body());
+    }
     return rewrite;
 }
 

@@ -6,8 +6,7 @@
 // armor goes straight to a new spool file beside it, with the message's line
 // ends. Memory use stays a small constant whatever the size of the body.
 //
-// Not done for spooled messages: the HTML step (html_encrypted / html_plain),
-// which needs the parts in memory; the payload keeps HTML parts as they are.
+// The HTML step runs before, on the spooled message (mime/html_parts.h).
 //
 // Failure: SpoolError when the spool directory is full or unwritable;
 // EncryptionError, MessageError as for any message.

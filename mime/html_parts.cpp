@@ -2,11 +2,13 @@
 
 #include "core/errors.h"
 #include "html/html_to_text.h"
+#include "mime/entity_streams.h"
 #include "mime/gmime_handles.h"
 #include "mime/gmime_runtime.h"
 #include "mime/part_content.h"
 
 #include <algorithm>
+#include <stdexcept>
 #include <vector>
 
 namespace mailveil::mime {
@@ -326,15 +328,20 @@ std::string with_line_end(std::string_view raw, std::string_view eol) {
 }
 
 ObjectPtr parse_entity(const ParsedMessage& message, std::string_view eol) {
-    std::string entity;
+    std::string head;
     for (const auto& field : message.headers()) {
         if (is_content_header(field.name)) {
-            entity.append(with_line_end(field.raw, eol));
+            head.append(with_line_end(field.raw, eol));
         }
     }
-    entity.append(eol).append(message.body());
-    auto stream = adopt(g_mime_stream_mem_new_with_buffer(entity.data(), entity.size()));
+    head.append(eol);
+    // A spooled body is read from its file as the parser needs it, and the
+    // parts keep referring to it (a persistent stream) instead of copies.
+    auto stream = message.spooled()
+                      ? concatenated(memory_stream(head).get(), message.body_stream().get())
+                      : memory_stream(head + std::string(message.body()));
     auto parser = adopt(g_mime_parser_new_with_stream(stream.get()));
+    g_mime_parser_set_persist_stream(parser.get(), TRUE);
     ObjectPtr object(g_mime_parser_construct_part(parser.get(), nullptr));
     if (!object) {
         throw MessageError("cannot parse the message body as a MIME entity");
@@ -388,6 +395,56 @@ std::string body_of(GMimeObject* root, GMimeFormatOptions* options, std::string_
     return body;
 }
 
+// The rewritten body in a new spool file beside the message's.
+std::shared_ptr<SpoolFile> spooled_body_of(GMimeObject* root, GMimeFormatOptions* options,
+                                           const ParsedMessage& message, std::string_view eol) {
+    auto file = SpoolFile::create(message.spool()->directory());
+    {
+        auto out = file->write_stream();
+        if (g_mime_object_write_content_to_stream(root, options, out.get()) < 0) {
+            throw SpoolError("cannot write the rewritten body to a spool file in " +
+                             message.spool()->directory());
+        }
+    }
+    file->refresh_size();
+    // GMime drops the line end that closes a multipart's epilogue; keep the input's.
+    if (message.body_ends_with_newline() &&
+        (file->size() == 0 || file->byte_at(file->size() - 1) != '\n')) {
+        file->append(eol);
+    }
+    return file;
+}
+
+// The HTML parts rewritten in the parsed entity; null when nothing changed.
+struct RewrittenEntity {
+    ObjectPtr root;
+    bool root_replaced = false;
+};
+
+std::optional<RewrittenEntity> rewrite_entity(const ParsedMessage& message,
+                                              const HtmlOptions& options, std::string_view eol) {
+    if (options.mode == HtmlMode::Keep) {
+        return std::nullopt;
+    }
+    // Most mail has no HTML to change: the parse the message already has says
+    // so without copying its body into a second one.
+    if (!shows_html(message.top_part(), 0)) {
+        return std::nullopt;
+    }
+    ensure_gmime_initialized();
+    RewrittenEntity out{parse_entity(message, eol), false};
+    Rewriter rewriter(options);
+    ObjectPtr replacement = rewriter.rewrite(out.root.get(), 0);
+    if (!rewriter.changed()) {
+        return std::nullopt;
+    }
+    if (replacement) {
+        out.root = std::move(replacement);
+        out.root_replaced = true;
+    }
+    return out;
+}
+
 } // namespace
 
 std::optional<HtmlMode> parse_html_mode(std::string_view name) {
@@ -412,30 +469,34 @@ std::string_view html_mode_name(HtmlMode mode) {
 }
 
 std::optional<std::string> rewrite_html(const ParsedMessage& message, const HtmlOptions& options) {
-    if (options.mode == HtmlMode::Keep || message.spooled()) {
-        return std::nullopt;
+    if (message.spooled()) {
+        throw std::logic_error("rewrite_html_spooled() rewrites a spooled message");
     }
-    // Most mail has no HTML to change: the parse the message already has says
-    // so without copying its body into a second one.
-    if (!shows_html(message.top_part(), 0)) {
-        return std::nullopt;
-    }
-    ensure_gmime_initialized();
     const std::string_view eol = message.uses_crlf() ? "\r\n" : "\n";
-    ObjectPtr root = parse_entity(message, eol);
-    Rewriter rewriter(options);
-    ObjectPtr replacement = rewriter.rewrite(root.get(), 0);
-    if (!rewriter.changed()) {
+    auto entity = rewrite_entity(message, options, eol);
+    if (!entity) {
         return std::nullopt;
-    }
-    const bool root_replaced = static_cast<bool>(replacement);
-    if (root_replaced) {
-        root = std::move(replacement);
     }
     const auto format = format_options(message.uses_crlf());
-    std::string out = header_section(message, root.get(), root_replaced, format.get(), eol);
-    out.append(eol).append(body_of(root.get(), format.get(), message.body(), eol));
+    GMimeObject* root = entity->root.get();
+    std::string out = header_section(message, root, entity->root_replaced, format.get(), eol);
+    out.append(eol).append(body_of(root, format.get(), message.body(), eol));
     return out;
+}
+
+std::optional<ParsedMessage> rewrite_html_spooled(const ParsedMessage& message,
+                                                  const HtmlOptions& options) {
+    const std::string_view eol = message.uses_crlf() ? "\r\n" : "\n";
+    auto entity = rewrite_entity(message, options, eol);
+    if (!entity) {
+        return std::nullopt;
+    }
+    const auto format = format_options(message.uses_crlf());
+    GMimeObject* root = entity->root.get();
+    std::string head = header_section(message, root, entity->root_replaced, format.get(), eol);
+    head.append(eol);
+    return ParsedMessage::parse_spooled(std::move(head),
+                                        spooled_body_of(root, format.get(), message, eol));
 }
 
 } // namespace mailveil::mime

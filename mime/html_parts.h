@@ -35,9 +35,12 @@
 // bytes) and multipart/encrypted, attached messages (message/rfc822), and
 // anything nested deeper than kMaxHtmlDepth multiparts. A part the converter
 // cannot read (html::Error, such as input over its size limit) stays as it is
-// rather than failing the message. A spooled message (a big one, whose body
-// stays in its spool file; mime/parsed_message.h) is returned unchanged: the
-// rewrite needs its parts in memory.
+// rather than failing the message.
+//
+// A spooled message (a big one, whose body stays in its spool file;
+// mime/parsed_message.h) is rewritten by rewrite_html_spooled() instead: the
+// same result, its body written to a new spool file beside the original, so
+// only the HTML parts being converted are read into memory.
 //
 // The result: every top-level header field as received, byte for byte; when
 // the top-level entity itself changed, the Content-* fields are dropped and the
@@ -73,5 +76,7 @@ struct HtmlOptions {
 inline constexpr int kMaxHtmlDepth = 32;
 
 std::optional<std::string> rewrite_html(const ParsedMessage& message, const HtmlOptions& options);
+std::optional<ParsedMessage> rewrite_html_spooled(const ParsedMessage& message,
+                                                  const HtmlOptions& options);
 
 } // namespace mailveil::mime

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <regex>
 #include <string>
 
 using namespace mailveil;
@@ -178,4 +179,67 @@ TEST_CASE("spool: the streamed RFC 9788 payload equals the in-memory one", "[spo
     CHECK(entity == expected.entity);
     CHECK(streamed.headers_protected == expected.headers_protected);
     CHECK(streamed.outer_changes.size() == expected.outer_changes.size());
+}
+
+namespace {
+
+const std::string kHtmlMessage = "From: Alice <alice@example.net>\n"
+                                 "To: bob@example.org\n"
+                                 "Subject: Lunch\n"
+                                 "MIME-Version: 1.0\n"
+                                 "Content-Type: multipart/mixed; boundary=\"=_m\"\n"
+                                 "\n"
+                                 "--=_m\n"
+                                 "Content-Type: text/html; charset=utf-8\n"
+                                 "\n"
+                                 "<p>Hello <b>Bob</b>, caf\xC3\xA9 at noon?</p>\n"
+                                 "--=_m\n"
+                                 "Content-Type: application/octet-stream\n"
+                                 "Content-Transfer-Encoding: base64\n"
+                                 "\n"
+                                 "AAECAwQFBgcICQ==\n"
+                                 "--=_m--\n";
+
+core::Engine html_engine(mime::HtmlMode encrypted, mime::HtmlMode plain) {
+    core::EngineSettings settings{keyring_dir()};
+    settings.html_encrypted = encrypted;
+    settings.html_plain = plain;
+    return core::Engine(std::move(settings));
+}
+
+} // namespace
+
+TEST_CASE("spool: the HTML step rewrites a spooled message as one in memory", "[spool][html]") {
+    ScratchDir dir;
+    const bool crlf = GENERATE(false, true);
+    CAPTURE(crlf);
+    const std::string input = crlf ? crlf_from_lf(kHtmlMessage) : kHtmlMessage;
+    const auto memory = mime::ParsedMessage::parse(input);
+    const auto message = spooled(input, dir.path);
+
+    SECTION("encrypted: text mode") {
+        const auto engine = html_engine(mime::HtmlMode::Text, mime::HtmlMode::Keep);
+        const auto in_memory = engine.process(memory, {"bob@example.org"});
+        const auto from_spool = engine.process(message, {"bob@example.org"});
+        CHECK(core::describe(from_spool.decision) == core::describe(in_memory.decision));
+        CHECK(from_spool.decision.html == mime::HtmlMode::Text);
+        const std::string payload = decrypted_output(message, from_spool);
+        CHECK(payload == decrypted_output(memory, in_memory));
+        CHECK(payload.find("<p>") == std::string::npos);
+        CHECK(payload.find("Hello") != std::string::npos);
+    }
+    SECTION("passed: alternative mode") {
+        const auto engine = html_engine(mime::HtmlMode::Text, mime::HtmlMode::Alternative);
+        const auto in_memory = engine.process(memory, {"nobody@example.org"});
+        const auto from_spool = engine.process(message, {"nobody@example.org"});
+        REQUIRE(from_spool.rewrite.has_value());
+        REQUIRE(from_spool.rewrite->spooled_body.has_value());
+        // the new multipart/alternative gets a fresh random boundary each time
+        const auto without_boundaries = [](const std::string& text) {
+            return std::regex_replace(text, std::regex("=-[A-Za-z0-9+/]{20}"), "=-BOUNDARY");
+        };
+        CHECK(without_boundaries(core::apply_rewrite(message, *from_spool.rewrite)) ==
+              without_boundaries(core::apply_rewrite(memory, *in_memory.rewrite)));
+    }
+    CHECK(dir.entries() == 0);
 }
