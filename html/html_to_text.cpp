@@ -3,9 +3,9 @@
 
 #include "html/charset.h"
 #include "html/decode.h"
-#include "html/dom.h"
 #include "html/layout.h"
 #include "html/links.h"
+#include "html/parse.h"
 #include "html/prepass.h"
 #include "html/render.h"
 
@@ -35,9 +35,9 @@ Text convert(std::string_view html, std::string_view mime_charset, const Options
     std::vector<Block> blocks;
     {
         // The tree goes before rendering starts: less memory held at once.
-        const DocPtr doc = parse_html(input.html);
-        links = LinkTable(base_href(doc.get()));
-        blocks = lay_out(doc.get(), opts, links, input.hidden_classes);
+        const Tree tree = parse_html(input.html);
+        links = LinkTable(base_href(tree));
+        blocks = lay_out(tree, opts, links, input.hidden_classes);
     }
     return render_blocks(blocks, opts.link_list ? links.urls() : std::vector<std::string>{},
                          opts.width);

@@ -51,7 +51,7 @@ struct DataTable {
 
 // What entering an element did, so that leaving it can undo exactly that.
 struct Frame {
-    const xmlNode* node;
+    NodeId node;
     Kind kind;
     unsigned margin = 0;
     bool container = false;
@@ -91,7 +91,7 @@ std::string alphabetic(long n, bool upper) {
     return out;
 }
 
-std::optional<long> parse_long(const std::optional<std::string>& s) {
+std::optional<long> parse_long(const std::optional<std::string_view>& s) {
     if (!s)
         return std::nullopt;
     std::string_view v = *s;
@@ -105,12 +105,12 @@ std::optional<long> parse_long(const std::optional<std::string>& s) {
 }
 
 // width="1", height="0px" and the like: a tracking pixel or spacer.
-bool is_tiny(const xmlNode* img) {
+bool is_tiny(const Tree& tree, NodeId img) {
     for (const char* dim : {"width", "height"}) {
-        const auto v = parse_long(attribute(img, dim));
+        const auto v = parse_long(tree.attribute(img, dim));
         if (v && *v <= 1)
             return true;
-        const std::string css = style_value(img, dim);
+        const std::string css = style_value(tree, img, dim);
         if (css == "0" || css == "0px" || css == "1px")
             return true;
     }
@@ -130,15 +130,15 @@ bool looks_like_file_name(std::string_view alt) {
            ext == "svg" || ext == "bmp";
 }
 
-bool has_mso_class(const xmlNode* n) {
-    const auto cls = attribute(n, "class");
+bool has_mso_class(const Tree& tree, NodeId n) {
+    const auto cls = tree.attribute(n, "class");
     return cls && cls->starts_with("Mso");
 }
 
 // Word's <span style='mso-list:Ignore'> holding a list item's marker.
-bool is_mso_list_marker(const xmlNode* n) {
-    const auto style = attribute(n, "style");
-    return style && contains_ci(*style, "mso-list") && style_value(n, "mso-list") == "ignore";
+bool is_mso_list_marker(const Tree& tree, NodeId n) {
+    const auto style = tree.attribute(n, "style");
+    return style && contains_ci(*style, "mso-list") && style_value(tree, n, "mso-list") == "ignore";
 }
 
 // Word's list bullets, written in the Symbol and Wingdings fonts.
@@ -149,24 +149,25 @@ bool is_mso_bullet(std::string_view s) {
 
 class Walker {
   public:
-    Walker(const Options& options, LinkTable& links, const ClassSet& hidden_classes)
-        : options_(options), links_(links), hidden_classes_(hidden_classes) {}
+    Walker(const Tree& tree, const Options& options, LinkTable& links,
+           const ClassSet& hidden_classes)
+        : tree_(tree), options_(options), links_(links), hidden_classes_(hidden_classes) {}
 
-    std::vector<Block> run(xmlNode* first) {
-        const xmlNode* n = first;
-        while (n) {
-            if (enter(n) && n->children) {
-                n = n->children;
+    std::vector<Block> run() {
+        NodeId n = tree_.first();
+        while (n != kNoNode) {
+            if (enter(n) && tree_.first_child(n) != kNoNode) {
+                n = tree_.first_child(n);
                 continue;
             }
             leave(n);
-            while (n && !n->next) {
-                n = n->parent;
-                if (n && n->type != XML_DOCUMENT_NODE && n->type != XML_HTML_DOCUMENT_NODE)
+            while (n != kNoNode && tree_.next(n) == kNoNode) {
+                n = tree_.parent(n);
+                if (n != kNoNode)
                     leave(n);
             }
-            if (n)
-                n = n->next;
+            if (n != kNoNode)
+                n = tree_.next(n);
         }
         flush();
         return std::move(blocks_);
@@ -300,39 +301,40 @@ class Walker {
         }
     }
 
-    void start_list(const xmlNode* n, Frame& f) {
+    void start_list(NodeId n, Frame& f) {
         ListState l;
-        l.ordered = name_of(n) == "ol";
-        const std::string style = style_value(n, "list-style-type") + style_value(n, "list-style");
+        l.ordered = tree_.name(n) == "ol";
+        const std::string style =
+            style_value(tree_, n, "list-style-type") + style_value(tree_, n, "list-style");
         l.markers = style.find("none") == std::string::npos;
         if (l.ordered) {
-            if (const auto type = attribute(n, "type");
+            if (const auto type = tree_.attribute(n, "type");
                 type && type->size() == 1 &&
                 std::string_view("1aAiI").find((*type)[0]) != std::string_view::npos)
                 l.style = (*type)[0];
-            l.reversed = attribute(n, "reversed").has_value();
+            l.reversed = tree_.attribute(n, "reversed").has_value();
             long count = 0;
             if (l.reversed)
-                for (const xmlNode* c = n->children; c; c = c->next)
-                    if (c->type == XML_ELEMENT_NODE && name_of(c) == "li")
+                for (NodeId c = tree_.first_child(n); c != kNoNode; c = tree_.next(c))
+                    if (tree_.type(c) == NodeType::element && tree_.name(c) == "li")
                         ++count;
-            l.next = parse_long(attribute(n, "start")).value_or(l.reversed ? count : 1);
+            l.next = parse_long(tree_.attribute(n, "start")).value_or(l.reversed ? count : 1);
         }
         lists_.push_back(l);
         f.list = true;
     }
 
-    void start_item(const xmlNode* n, Frame& f) {
+    void start_item(NodeId n, Frame& f) {
         if (!lists_.empty() && lists_.back().ordered)
-            if (const auto value = parse_long(attribute(n, "value")))
+            if (const auto value = parse_long(tree_.attribute(n, "value")))
                 lists_.back().next = *value;
         Container c{Container::Type::item, next_marker()};
         c.width = display_width(c.marker);
         push_container(f, std::move(c));
     }
 
-    void open_link(const xmlNode* n, Frame& f) {
-        const auto href = attribute(n, "href");
+    void open_link(NodeId n, Frame& f) {
+        const auto href = tree_.attribute(n, "href");
         InlineText& s = sink();
         links_open_.push_back(
             {href ? links_.target(*href) : std::string(), &s, s.generation(), s.size()});
@@ -371,10 +373,10 @@ class Walker {
         s.append_atom(ref, same && s.size() > link.offset);
     }
 
-    void image(const xmlNode* n) {
-        if (is_tiny(n))
+    void image(NodeId n) {
+        if (is_tiny(tree_, n))
             return;
-        const auto alt = attribute(n, "alt");
+        const auto alt = tree_.attribute(n, "alt");
         if (!alt)
             return;
         const std::string text = collapse_whitespace(*alt);
@@ -383,10 +385,8 @@ class Walker {
         sink().append_atom("[" + text + "]", false);
     }
 
-    void text(const xmlNode* n) {
-        if (!n->content)
-            return;
-        const std::string_view content = reinterpret_cast<const char*>(n->content);
+    void text(NodeId n) {
+        const std::string_view content = tree_.text(n);
         if (mso_marker_ > 0) {
             const std::string marker = collapse_whitespace(content);
             sink().append_text(is_mso_bullet(marker) ? std::string_view("*") : content);
@@ -447,7 +447,7 @@ class Walker {
     }
 
     // Inside a data table only cells, rows and inline content matter.
-    void enter_in_table(const xmlNode* n, Frame& f) {
+    void enter_in_table(NodeId n, Frame& f) {
         DataTable& t = *table_;
         switch (f.kind) {
         case Kind::row:
@@ -458,9 +458,9 @@ class Walker {
                 t.rows.emplace_back();
             t.cell.take();
             t.in_cell = true;
-            t.header = name_of(n) == "th";
+            t.header = tree_.name(n) == "th";
             t.colspan = static_cast<unsigned>(
-                std::clamp(parse_long(attribute(n, "colspan")).value_or(1), 1L, 1000L));
+                std::clamp(parse_long(tree_.attribute(n, "colspan")).value_or(1), 1L, 1000L));
             break;
         case Kind::caption:
             t.in_caption = true;
@@ -509,20 +509,21 @@ class Walker {
     }
 
     // Returns whether to walk into the node's children.
-    bool enter(const xmlNode* n) {
-        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+    bool enter(NodeId n) {
+        const NodeType type = tree_.type(n);
+        if (type == NodeType::text || type == NodeType::cdata) {
             text(n);
             return false;
         }
-        if (n->type != XML_ELEMENT_NODE)
+        if (type != NodeType::element)
             return false;
-        const ElementInfo info = element_info(n);
-        if (info.kind == Kind::skip || is_hidden(n, hidden_classes_))
+        const ElementInfo info = tree_.info(n);
+        if (info.kind == Kind::skip || is_hidden(tree_, n, hidden_classes_))
             return false;
         Frame f{n, info.kind, info.margin};
         if (table_) {
             enter_in_table(n, f);
-            if (f.kind == Kind::inline_ && is_mso_list_marker(n)) {
+            if (f.kind == Kind::inline_ && is_mso_list_marker(tree_, n)) {
                 f.mso_marker = true;
                 ++mso_marker_;
             }
@@ -531,13 +532,13 @@ class Walker {
         }
         switch (info.kind) {
         case Kind::inline_:
-            if (is_mso_list_marker(n)) {
+            if (is_mso_list_marker(tree_, n)) {
                 f.mso_marker = true;
                 ++mso_marker_;
             }
             break;
         case Kind::block:
-            if (name_of(n) == "p" && has_mso_class(n))
+            if (tree_.name(n) == "p" && has_mso_class(tree_, n))
                 f.margin = 0; // Outlook's paragraphs have no margins
             flush();
             request_margin(f.margin);
@@ -578,7 +579,7 @@ class Walker {
         case Kind::heading:
             flush();
             request_margin(1);
-            heading_ = name_of(n)[1] - '0';
+            heading_ = tree_.name(n)[1] - '0';
             break;
         case Kind::link:
             open_link(n, f);
@@ -587,7 +588,7 @@ class Walker {
             image(n);
             return false;
         case Kind::table:
-            if (is_data_table(n, hidden_classes_)) {
+            if (is_data_table(tree_, n, hidden_classes_)) {
                 start_data_table();
                 f.data_table = true;
             } else {
@@ -616,7 +617,7 @@ class Walker {
         return true;
     }
 
-    void leave(const xmlNode* n) {
+    void leave(NodeId n) {
         if (frames_.empty() || frames_.back().node != n)
             return;
         const Frame f = frames_.back();
@@ -684,6 +685,7 @@ class Walker {
         }
     }
 
+    const Tree& tree_;
     const Options& options_;
     LinkTable& links_;
     const ClassSet& hidden_classes_;
@@ -703,25 +705,28 @@ class Walker {
 
 } // namespace
 
-std::string base_href(xmlDoc* doc) {
-    const xmlNode* root = xmlDocGetRootElement(doc);
-    if (!root)
+std::string base_href(const Tree& tree) {
+    NodeId root = tree.first();
+    while (root != kNoNode && tree.type(root) != NodeType::element)
+        root = tree.next(root);
+    if (root == kNoNode)
         return {};
-    for (const xmlNode* section = root->children; section; section = section->next) {
-        if (section->type != XML_ELEMENT_NODE || name_of(section) != "head")
+    for (NodeId section = tree.first_child(root); section != kNoNode;
+         section = tree.next(section)) {
+        if (tree.type(section) != NodeType::element || tree.name(section) != "head")
             continue;
-        for (const xmlNode* n = section->children; n; n = n->next)
-            if (n->type == XML_ELEMENT_NODE && name_of(n) == "base")
-                if (auto href = attribute(n, "href"))
-                    return *href;
+        for (NodeId n = tree.first_child(section); n != kNoNode; n = tree.next(n))
+            if (tree.type(n) == NodeType::element && tree.name(n) == "base")
+                if (const auto href = tree.attribute(n, "href"))
+                    return std::string(*href);
     }
     return {};
 }
 
-std::vector<Block> lay_out(xmlDoc* doc, const Options& options, LinkTable& links,
-                           const std::set<std::string>& hidden_classes) {
-    Walker walker(options, links, hidden_classes);
-    return walker.run(doc->children);
+std::vector<Block> lay_out(const Tree& tree, const Options& options, LinkTable& links,
+                           const ClassSet& hidden_classes) {
+    Walker walker(tree, options, links, hidden_classes);
+    return walker.run();
 }
 
 } // namespace mailveil::html

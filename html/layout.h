@@ -7,18 +7,18 @@
 // elements are skipped. Layout tables flow cell by cell; data tables are
 // collected cell by cell and laid out by tables.h.
 //
-// The walk follows the tree's parent/sibling pointers, so it needs no stack
-// of its own proportional to the depth beyond one small frame per element;
-// list and quote nesting deeper than a fixed cap no longer indents. Never
-// fails on any tree libxml2 builds.
+// The walk follows the tree's parent/sibling links (tree.h), so it needs no
+// stack of its own proportional to the depth beyond one small frame per
+// element; list and quote nesting deeper than a fixed cap no longer indents.
+// Never fails on any tree parse.h builds.
 #pragma once
 
 #include "html/block.h"
 #include "html/html_to_text.h"
 #include "html/links.h"
+#include "html/prepass.h"
+#include "html/tree.h"
 
-#include <libxml/tree.h>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -26,10 +26,10 @@ namespace mailveil::html {
 
 // Blocks of the document in reading order; link numbers go into `links`.
 // Elements with a class in hidden_classes are not shown.
-std::vector<Block> lay_out(xmlDoc* doc, const Options& options, LinkTable& links,
-                           const std::set<std::string>& hidden_classes);
+std::vector<Block> lay_out(const Tree& tree, const Options& options, LinkTable& links,
+                           const ClassSet& hidden_classes);
 
 // The href of the document's <base>, or "".
-std::string base_href(xmlDoc* doc);
+std::string base_href(const Tree& tree);
 
 } // namespace mailveil::html

@@ -83,7 +83,7 @@ std::string simple_class(std::string_view selector) {
 
 } // namespace
 
-void collect_hidden_classes(std::string_view css, std::set<std::string>& out) {
+void collect_hidden_classes(std::string_view css, ClassSet& out) {
     std::size_t i = 0;
     std::string selector;
     while (i < css.size()) {

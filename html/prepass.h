@@ -13,22 +13,26 @@
 // Never fails.
 #pragma once
 
+#include <functional>
 #include <set>
 #include <string>
 #include <string_view>
 
 namespace mailveil::html {
 
+// Class names; looked up by string_view without a copy.
+using ClassSet = std::set<std::string, std::less<>>;
+
 struct Prepassed {
     std::string html;
     // Classes that a top-level rule of a <style> element hides
     // (".preheader { display: none }"); @media blocks are not read.
-    std::set<std::string> hidden_classes;
+    ClassSet hidden_classes;
 };
 
 Prepassed prepass(std::string_view utf8);
 
 // The hidden classes of one style sheet's text.
-void collect_hidden_classes(std::string_view css, std::set<std::string>& out);
+void collect_hidden_classes(std::string_view css, ClassSet& out);
 
 } // namespace mailveil::html

@@ -13,8 +13,8 @@ constexpr std::size_t kMaxBlocksPerCell = 2;
 constexpr std::size_t kMaxCellText = 200; // bytes: more is prose, not a datum
 constexpr std::string_view kGap = "  ";
 
-bool is_cell(const xmlNode* n) {
-    return n->type == XML_ELEMENT_NODE && element_info(n).kind == Kind::cell;
+bool is_cell(const Tree& tree, NodeId n) {
+    return tree.type(n) == NodeType::element && tree.info(n).kind == Kind::cell;
 }
 
 bool is_numeric(std::string_view s) {
@@ -43,19 +43,20 @@ bool is_numeric(std::string_view s) {
 
 } // namespace
 
-bool is_data_table(const xmlNode* table, const ClassSet& hidden_classes) {
-    if (const auto role = attribute(table, "role");
+bool is_data_table(const Tree& tree, NodeId table, const ClassSet& hidden_classes) {
+    if (const auto role = tree.attribute(table, "role");
         role && (*role == "presentation" || *role == "none"))
         return false;
     std::size_t rows = 0, max_columns = 0;
-    const xmlNode* cell = nullptr; // the cell being scanned
+    NodeId cell = kNoNode; // the cell being scanned
     std::size_t cell_blocks = 0, cell_text = 0;
 
-    const xmlNode* n = table->children;
-    while (n) {
+    NodeId n = tree.first_child(table);
+    while (n != kNoNode) {
         bool descend = false;
-        if (n->type == XML_ELEMENT_NODE && !is_hidden(n, hidden_classes)) {
-            const Kind kind = element_info(n).kind;
+        const NodeType type = tree.type(n);
+        if (type == NodeType::element && !is_hidden(tree, n, hidden_classes)) {
+            const Kind kind = tree.info(n).kind;
             switch (kind) {
             case Kind::table:
             case Kind::list:
@@ -70,8 +71,8 @@ bool is_data_table(const xmlNode* table, const ClassSet& hidden_classes) {
             case Kind::row: {
                 ++rows;
                 std::size_t columns = 0;
-                for (const xmlNode* c = n->children; c; c = c->next)
-                    if (is_cell(c) && !is_hidden(c, hidden_classes))
+                for (NodeId c = tree.first_child(n); c != kNoNode; c = tree.next(c))
+                    if (is_cell(tree, c) && !is_hidden(tree, c, hidden_classes))
                         ++columns;
                 max_columns = std::max(max_columns, columns);
                 descend = true;
@@ -83,7 +84,7 @@ bool is_data_table(const xmlNode* table, const ClassSet& hidden_classes) {
                 descend = true;
                 break;
             case Kind::block:
-                if (cell && ++cell_blocks > kMaxBlocksPerCell)
+                if (cell != kNoNode && ++cell_blocks > kMaxBlocksPerCell)
                     return false;
                 descend = true;
                 break;
@@ -93,23 +94,23 @@ bool is_data_table(const xmlNode* table, const ClassSet& hidden_classes) {
                 descend = true;
                 break;
             }
-        } else if (n->type == XML_TEXT_NODE && cell && n->content) {
-            cell_text += static_cast<std::size_t>(xmlStrlen(n->content));
+        } else if (type == NodeType::text && cell != kNoNode) {
+            cell_text += tree.text(n).size();
             if (cell_text > kMaxCellText)
                 return false;
         }
-        if (descend && n->children) {
-            n = n->children;
+        if (descend && tree.first_child(n) != kNoNode) {
+            n = tree.first_child(n);
             continue;
         }
-        while (n != table && !n->next) {
-            n = n->parent;
+        while (n != table && tree.next(n) == kNoNode) {
+            n = tree.parent(n);
             if (n == cell)
-                cell = nullptr;
+                cell = kNoNode;
         }
         if (n == table)
             break;
-        n = n->next;
+        n = tree.next(n);
     }
     return rows >= 2 && max_columns >= 2;
 }

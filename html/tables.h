@@ -15,14 +15,13 @@
 #include "html/dom.h"
 #include "html/inline_text.h"
 
-#include <libxml/tree.h>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace mailveil::html {
 
-bool is_data_table(const xmlNode* table, const ClassSet& hidden_classes);
+bool is_data_table(const Tree& tree, NodeId table, const ClassSet& hidden_classes);
 
 struct TableCell {
     Paragraph content; // one line: no "\n"
