@@ -2,6 +2,8 @@
 // See charset.h for the order of the rules.
 #include "html/charset.h"
 
+#include "html/ascii.h"
+
 #include <algorithm>
 #include <array>
 #include <unistr.h>
@@ -278,19 +280,6 @@ bool is_valid_utf8(std::string_view bytes) {
     return u8_check(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()) == nullptr;
 }
 
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-}
-
-bool starts_with_ci(std::string_view s, std::size_t pos, std::string_view prefix) {
-    if (s.size() - pos < prefix.size())
-        return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i)
-        if (lower(s[pos + i]) != prefix[i])
-            return false;
-    return true;
-}
-
 // A tiny tokenizer for the attributes of one tag, after the WHATWG prescan.
 class AttributeReader {
   public:
@@ -306,7 +295,7 @@ class AttributeReader {
             return false;
         while (pos_ < s_.size() && !is_space(s_[pos_]) && s_[pos_] != '=' && s_[pos_] != '>' &&
                s_[pos_] != '/')
-            name += lower(s_[pos_++]);
+            name += ascii_lower(s_[pos_++]);
         while (pos_ < s_.size() && is_space(s_[pos_]))
             ++pos_;
         if (pos_ >= s_.size() || s_[pos_] != '=')
@@ -337,7 +326,7 @@ class AttributeReader {
 std::optional<std::string> charset_from_content(std::string_view content) {
     std::string lowered(content);
     std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                   [](char c) { return lower(c); });
+                   [](char c) { return ascii_lower(c); });
     const auto at = lowered.find("charset");
     if (at == std::string::npos)
         return std::nullopt;

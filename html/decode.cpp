@@ -4,6 +4,8 @@
 #include "html/html_to_text.h"
 
 #include <cerrno>
+#include <cstdint>
+#include <cstring>
 #include <iconv.h>
 #include <memory>
 #include <unistr.h>
@@ -48,27 +50,42 @@ bool keep_control(unsigned char c) {
     return c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-// Appends valid UTF-8 from `in`, replacing bad sequences and dropping controls.
+// Appends valid UTF-8 from `in`, replacing bad sequences and dropping
+// controls. Runs of bytes that stay as they are go out in one append.
 void append_clean_utf8(std::string& out, std::string_view in) {
     const auto* s = reinterpret_cast<const uint8_t*>(in.data());
     const std::size_t n = in.size();
+    std::size_t run = 0; // start of the bytes not yet appended
     std::size_t i = 0;
     while (i < n) {
+        // Eight bytes at a time while they are all printable ASCII.
+        constexpr std::uint64_t kOnes = 0x0101010101010101u, kHighs = 0x8080808080808080u;
+        for (std::uint64_t w; i + 8 <= n; i += 8) {
+            std::memcpy(&w, s + i, 8);
+            if ((w & kHighs) || ((w - 0x20 * kOnes) & ~w & kHighs))
+                break; // a byte >= 0x80 or < 0x20
+        }
+        if (i >= n)
+            break;
         const uint8_t c = s[i];
         if (c < 0x80) {
-            if (c >= 0x20 || keep_control(c))
-                out += static_cast<char>(c);
+            if (c < 0x20 && !keep_control(c)) {
+                out.append(in.data() + run, i - run);
+                run = i + 1;
+            }
             ++i;
             continue;
         }
         ucs4_t uc;
         const int len = u8_mbtouc(&uc, s + i, n - i);
-        if (uc == 0xFFFD && !(len == 3 && s[i] == 0xEF && s[i + 1] == 0xBF && s[i + 2] == 0xBD))
+        if (uc == 0xFFFD && !(len == 3 && s[i] == 0xEF && s[i + 1] == 0xBF && s[i + 2] == 0xBD)) {
+            out.append(in.data() + run, i - run);
             out += kReplacement;
-        else
-            out.append(in.data() + i, static_cast<std::size_t>(len));
+            run = i + static_cast<std::size_t>(len);
+        }
         i += static_cast<std::size_t>(len);
     }
+    out.append(in.data() + run, n - run);
 }
 
 std::string convert_with_iconv(std::string_view bytes, std::string_view encoding) {

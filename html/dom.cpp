@@ -1,6 +1,8 @@
 // dom.cpp - attributes, style declarations and the "is it visible" test.
 #include "html/dom.h"
 
+#include "html/ascii.h"
+
 namespace mailveil::html {
 namespace {
 
@@ -8,8 +10,17 @@ bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+// Whether a style attribute mentions "none", "hidden", "mso-hide" or
+// "opacity" (ignoring case): one pass instead of four searches.
+bool may_hide(std::string_view style) {
+    constexpr std::string_view kHints[] = {"none", "hidden", "mso-hide", "opacity"};
+    for (std::size_t i = 0; i < style.size(); ++i) {
+        const char c = ascii_lower(style[i]);
+        for (const std::string_view hint : kHints)
+            if (c == hint[0] && starts_with_ci(style, i, hint))
+                return true;
+    }
+    return false;
 }
 
 } // namespace
@@ -19,7 +30,7 @@ bool contains_ci(std::string_view haystack, std::string_view needle) {
         return true;
     for (std::size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
         std::size_t k = 0;
-        while (k < needle.size() && lower(haystack[i + k]) == needle[k])
+        while (k < needle.size() && ascii_lower(haystack[i + k]) == needle[k])
             ++k;
         if (k == needle.size())
             return true;
@@ -44,10 +55,10 @@ template <typename F> void for_each_declaration(std::string_view s, F&& f) {
         value.clear();
         for (char c : decl.substr(0, colon))
             if (!is_space(c))
-                name += lower(c);
+                name += ascii_lower(c);
         for (char c : decl.substr(colon + 1))
             if (!is_space(c))
-                value += lower(c);
+                value += ascii_lower(c);
         if (const auto bang = value.find('!'); bang != std::string::npos)
             value.erase(bang);
         f(name, value);
@@ -90,8 +101,7 @@ bool is_hidden(const Tree& tree, NodeId element, const ClassSet& hidden_classes)
     if (!style)
         return false;
     // Most styles hide nothing; skip parsing those.
-    if (!contains_ci(*style, "none") && !contains_ci(*style, "hidden") &&
-        !contains_ci(*style, "mso-hide") && !contains_ci(*style, "opacity"))
+    if (!may_hide(*style))
         return false;
     bool display_none = false, hidden = false, zero_height = false, overflow_hidden = false;
     for_each_declaration(*style, [&](const std::string& name, const std::string& value) {

@@ -3,6 +3,8 @@
 // The document is a Tree (tree.h, built by parse.h); what an element's name
 // means is elements.h. These helpers answer the rest: an attribute, whether
 // CSS or markup hides the element, one declaration of its style attribute.
+// The prepass keeps only the attributes and style properties listed in
+// attributes.cpp: a new one read here must be added there.
 //
 // Never fails.
 #pragma once

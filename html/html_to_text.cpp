@@ -31,16 +31,16 @@ Text convert(std::string_view html, std::string_view mime_charset, const Options
     const Prepassed input = prepass(decode_to_utf8(html.substr(charset.bom_length), charset.name));
     if (input.html.size() > kHardInputLimit)
         throw TooLarge("HTML part too large once decoded");
+    // Blocks are wrapped as the walk produces them; the tree goes before the
+    // link list is added.
+    BlockRenderer renderer(opts.width);
     LinkTable links;
-    std::vector<Block> blocks;
     {
-        // The tree goes before rendering starts: less memory held at once.
         const Tree tree = parse_html(input.html);
         links = LinkTable(base_href(tree));
-        blocks = lay_out(tree, opts, links, input.hidden_classes);
+        lay_out(tree, opts, links, input.hidden_classes, renderer);
     }
-    return render_blocks(blocks, opts.link_list ? links.urls() : std::vector<std::string>{},
-                         opts.width);
+    return renderer.finish(opts.link_list ? links.urls() : std::vector<std::string>{});
 }
 
 std::string to_text(std::string_view html, std::string_view mime_charset, const Options& options) {

@@ -3,6 +3,7 @@
 
 #include "html/dom.h"
 #include "html/inline_text.h"
+#include "html/render.h"
 #include "html/tables.h"
 #include "html/wrap.h"
 
@@ -150,10 +151,11 @@ bool is_mso_bullet(std::string_view s) {
 class Walker {
   public:
     Walker(const Tree& tree, const Options& options, LinkTable& links,
-           const ClassSet& hidden_classes)
-        : tree_(tree), options_(options), links_(links), hidden_classes_(hidden_classes) {}
+           const ClassSet& hidden_classes, BlockRenderer& out)
+        : tree_(tree), options_(options), links_(links), hidden_classes_(hidden_classes),
+          out_(out) {}
 
-    std::vector<Block> run() {
+    void run() {
         NodeId n = tree_.first();
         while (n != kNoNode) {
             if (enter(n) && tree_.first_child(n) != kNoNode) {
@@ -170,7 +172,8 @@ class Walker {
                 n = tree_.next(n);
         }
         flush();
-        return std::move(blocks_);
+        if (last_)
+            out_.add(*last_);
     }
 
   private:
@@ -226,7 +229,15 @@ class Walker {
         fill_prefixes(b);
         b.margin_before = pending_margin_;
         pending_margin_ = 0;
-        blocks_.push_back(std::move(b));
+        emit(std::move(b));
+    }
+
+    // The newest block stays here until the next one comes: a link around
+    // whole blocks still adds its number to it.
+    void emit(Block b) {
+        if (last_)
+            out_.add(*last_);
+        last_ = std::move(b);
     }
 
     // Ends the current block of inline text.
@@ -359,12 +370,11 @@ class Walker {
             }
         }
         const std::string ref = "[" + std::to_string(links_.number(link.url)) + "]";
-        if (!same && &s == &inline_ && s.empty() && !blocks_.empty() &&
-            blocks_.back().type != Block::Type::pre && blocks_.back().type != Block::Type::marker &&
-            blocks_.back().type != Block::Type::rule &&
-            blocks_.back().type != Block::Type::verbatim) {
+        if (!same && &s == &inline_ && s.empty() && last_ && last_->type != Block::Type::pre &&
+            last_->type != Block::Type::marker && last_->type != Block::Type::rule &&
+            last_->type != Block::Type::verbatim) {
             // The link wrapped whole blocks: its number goes after their text.
-            Block& b = blocks_.back();
+            Block& b = *last_;
             b.text += ' ';
             b.glue.push_back(static_cast<std::uint32_t>(b.text.size()));
             b.text += ref;
@@ -440,7 +450,7 @@ class Walker {
                 b.first_prefix.resize(b.first_prefix.size() - 2);
                 b.margin_before = pending_margin_;
                 pending_margin_ = 0;
-                blocks_.push_back(std::move(b));
+                emit(std::move(b));
             }
         }
         request_margin(1);
@@ -689,7 +699,8 @@ class Walker {
     const Options& options_;
     LinkTable& links_;
     const ClassSet& hidden_classes_;
-    std::vector<Block> blocks_;
+    BlockRenderer& out_;
+    std::optional<Block> last_;
     InlineText inline_;
     InlineText scratch_; // text between the cells of a data table: dropped
     std::vector<Frame> frames_;
@@ -723,10 +734,10 @@ std::string base_href(const Tree& tree) {
     return {};
 }
 
-std::vector<Block> lay_out(const Tree& tree, const Options& options, LinkTable& links,
-                           const ClassSet& hidden_classes) {
-    Walker walker(tree, options, links, hidden_classes);
-    return walker.run();
+void lay_out(const Tree& tree, const Options& options, LinkTable& links,
+             const ClassSet& hidden_classes, BlockRenderer& out) {
+    Walker walker(tree, options, links, hidden_classes, out);
+    walker.run();
 }
 
 } // namespace mailveil::html

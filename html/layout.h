@@ -17,6 +17,7 @@
 #include "html/html_to_text.h"
 #include "html/links.h"
 #include "html/prepass.h"
+#include "html/render.h"
 #include "html/tree.h"
 
 #include <string>
@@ -24,10 +25,11 @@
 
 namespace mailveil::html {
 
-// Blocks of the document in reading order; link numbers go into `links`.
+// Hands the document's blocks to `out` in reading order; link numbers go
+// into `links`.
 // Elements with a class in hidden_classes are not shown.
-std::vector<Block> lay_out(const Tree& tree, const Options& options, LinkTable& links,
-                           const ClassSet& hidden_classes);
+void lay_out(const Tree& tree, const Options& options, LinkTable& links,
+             const ClassSet& hidden_classes, BlockRenderer& out);
 
 // The href of the document's <base>, or "".
 std::string base_href(const Tree& tree);

@@ -1,6 +1,8 @@
 // links.cpp - URL clean-up, filtering, resolution and numbering.
 #include "html/links.h"
 
+#include "html/ascii.h"
+
 #include <libxml/uri.h>
 #include <libxml/xmlmemory.h>
 #include <memory>
@@ -11,10 +13,6 @@ namespace {
 struct XmlFree {
     void operator()(xmlChar* p) const { xmlFree(p); }
 };
-
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-}
 
 bool is_alpha(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -30,7 +28,7 @@ std::string scheme_of(std::string_view url) {
             return scheme;
         if (!is_alpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.')
             return {};
-        scheme += lower(c);
+        scheme += ascii_lower(c);
     }
     return {};
 }

@@ -52,7 +52,8 @@ std::string_view view(const xmlChar* s) {
 
 class Builder {
   public:
-    explicit Builder(xmlParserCtxt* ctxt) : ctxt_(ctxt) {
+    Builder(xmlParserCtxt* ctxt, std::size_t input_bytes) : ctxt_(ctxt) {
+        tree_.reserve(input_bytes);
         stand_in_.type = XML_ELEMENT_NODE;
         sync();
     }
@@ -248,7 +249,7 @@ Tree parse_html(std::string_view utf8) {
     handler.processingInstruction = on_processing_instruction;
     std::memcpy(ctxt->sax, &handler, sizeof(xmlSAXHandlerV1));
 
-    Builder builder(ctxt.get());
+    Builder builder(ctxt.get(), input.size());
     ctxt->_private = &builder;
     htmlCtxtUseOptions(ctxt.get(), kOptions);
     ctxt->html = 1;

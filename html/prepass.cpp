@@ -1,5 +1,10 @@
-// prepass.cpp - downlevel-revealed conditionals and namespaced tag names.
+// prepass.cpp - downlevel-revealed conditionals, namespaced tag names, comments,
+// raw text and unread attributes.
 #include "html/prepass.h"
+
+#include "html/ascii.h"
+
+#include "html/attributes.h"
 
 namespace mailveil::html {
 namespace {
@@ -11,19 +16,6 @@ bool is_name_char(char c) {
 
 bool is_alpha(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-bool starts_with_ci(std::string_view s, std::size_t pos, std::string_view prefix) {
-    if (s.size() - pos < prefix.size())
-        return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        char c = s[pos + i];
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c + 32);
-        if (c != prefix[i])
-            return false;
-    }
-    return true;
 }
 
 // For <style ...> or <script ...> at pos: the position after its end tag
@@ -194,6 +186,7 @@ Prepassed prepass(std::string_view in) {
         out += '<';
         ++i;
     }
+    out = trim_unread_attributes(out);
     return result;
 }
 

@@ -9,6 +9,9 @@
 //  - Comments (MSO conditionals among them) and the contents of <style> and
 //    <script> are removed: never shown, and the parser need not build them.
 //    Style sheets are read first for classes they hide.
+//  - Attributes the converter never reads, and style declarations it never
+//    reads, are dropped from start tags (attributes.h): the parser need not
+//    read them.
 //
 // Never fails.
 #pragma once

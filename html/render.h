@@ -16,7 +16,21 @@
 
 namespace mailveil::html {
 
-Text render_blocks(const std::vector<Block>& blocks, const std::vector<std::string>& urls,
-                   std::size_t width);
+// Wraps blocks into lines one block at a time, as the layout hands them over.
+class BlockRenderer {
+  public:
+    explicit BlockRenderer(std::size_t width) : width_(width) {}
+    void add(const Block& block);
+    // Ends the text with the link list (none when `urls` is empty).
+    Text finish(const std::vector<std::string>& urls);
+
+  private:
+    void blank(unsigned depth);
+    void line(unsigned depth, std::string text, Line::Break brk = Line::Break::hard);
+    unsigned last_depth() const;
+
+    std::size_t width_;
+    std::vector<Line> lines_;
+};
 
 } // namespace mailveil::html

@@ -56,7 +56,8 @@ class Tree {
     // absent. Names compare ignoring ASCII case.
     std::optional<std::string_view> attribute(NodeId element, std::string_view name) const;
 
-    // Building, for parse.cpp.
+    // Building, for parse.cpp. reserve() takes the input's size as a hint.
+    void reserve(std::size_t input_bytes);
     NameId intern(std::string_view name);
     // Appends a node as the last child of `parent`, or at the top level for kNoNode.
     NodeId append(NodeId parent, NodeType type, NameId name = 0);

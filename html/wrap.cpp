@@ -1,25 +1,14 @@
 // wrap.cpp - greedy line filling over libunistring's break opportunities.
 #include "html/wrap.h"
 
+#include "html/ascii.h"
+
 #include <unilbrk.h>
 #include <unistr.h>
 #include <uniwidth.h>
 
 namespace mailveil::html {
 namespace {
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size())
-        return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c + 32);
-        if (c != prefix[i])
-            return false;
-    }
-    return true;
-}
 
 bool looks_like_url(std::string_view token) {
     return token.find("://") != std::string_view::npos || starts_with_ci(token, "www.") ||
@@ -55,6 +44,14 @@ std::size_t display_width(std::string_view utf8) {
 std::vector<WrappedLine> wrap_line(std::string_view text, std::span<const std::uint32_t> glue,
                                    std::size_t width) {
     std::vector<WrappedLine> lines;
+    if (display_width(text) <= width) {
+        // Fits: the greedy fill below would not break it anywhere.
+        std::size_t end = text.size();
+        while (end > 0 && text[end - 1] == ' ')
+            --end;
+        lines.push_back({std::string(text.substr(0, end)), false, false});
+        return lines;
+    }
     const std::size_t n = text.size();
     const auto* s = reinterpret_cast<const uint8_t*>(text.data());
     std::vector<char> brk(n);
