@@ -99,50 +99,54 @@ std::size_t name_end(std::string_view in, std::size_t pos) {
 }
 
 // A plain start tag at `lt`: appends it trimmed to `out` and returns the
-// position after it, or 0 (nothing appended) when it is not plain.
-std::size_t start_tag(std::string_view in, std::size_t lt, std::string& out) {
+// position after it, or 0 (with `out` as it was) when it is not plain.
+std::size_t start_tag(std::string_view in, std::size_t lt, std::string& out, std::string& name) {
     std::size_t p = name_end(in, lt + 1);
     if (p - lt - 1 > kMaxName)
         return 0;
-    std::string name(in.substr(lt + 1, p - lt - 1));
+    name.assign(in.substr(lt + 1, p - lt - 1));
     std::transform(name.begin(), name.end(), name.begin(), ascii_lower);
     if (name == "script" || name == "style") // raw text follows
         return 0;
-    std::string tag(in.substr(lt, p - lt));
+    const std::size_t out_size = out.size();
+    auto give_up = [&] {
+        out.resize(out_size);
+        return std::size_t{0};
+    };
+    out.append(in.substr(lt, p - lt));
     while (true) {
         std::size_t q = p;
         while (q < in.size() && is_blank(in[q]))
             ++q;
         if (q >= in.size())
-            return 0;
+            return give_up();
         if (in[q] == '>' || (in[q] == '/' && q + 1 < in.size() && in[q + 1] == '>')) {
             const std::size_t end = q + (in[q] == '>' ? 1 : 2);
-            tag.append(in.substr(p, end - p));
-            out += tag;
+            out.append(in.substr(p, end - p));
             return end;
         }
         if (q == p || !is_alpha(in[q]))
-            return 0;
+            return give_up();
         const std::size_t e = name_end(in, q);
         if (e - q > kMaxName || e + 1 >= in.size() || in[e] != '=' ||
             (in[e + 1] != '"' && in[e + 1] != '\''))
-            return 0;
+            return give_up();
         const char quote = in[e + 1];
         const std::size_t close = in.find(quote, e + 2);
         if (close == std::string_view::npos || close - e - 2 > kMaxValue)
-            return 0;
+            return give_up();
         const std::string_view value = in.substr(e + 2, close - e - 2);
         name.assign(in.substr(q, e - q));
         std::transform(name.begin(), name.end(), name.begin(), ascii_lower);
         if (name == "style" && value.find('&') == std::string_view::npos) {
             const std::string kept = kept_declarations(value);
             if (!kept.empty()) {
-                tag.append(in.substr(p, e + 2 - p)); // blanks, name, '=', quote
-                tag += kept;
-                tag += quote;
+                out.append(in.substr(p, e + 2 - p)); // blanks, name, '=', quote
+                out += kept;
+                out += quote;
             }
         } else if (listed(kAttributes, name)) {
-            tag.append(in.substr(p, close + 1 - p));
+            out.append(in.substr(p, close + 1 - p));
         }
         p = close + 1;
     }
@@ -174,6 +178,7 @@ std::size_t doctype(std::string_view in, std::size_t lt) {
 std::string trim_unread_attributes(std::string_view in) {
     std::string out;
     out.reserve(in.size());
+    std::string name; // scratch
     std::size_t i = 0;
     while (i < in.size()) {
         const auto lt = in.find('<', i);
@@ -183,7 +188,7 @@ std::string trim_unread_attributes(std::string_view in) {
         i = lt;
         std::size_t end = 0;
         if (is_alpha(in[lt + 1]))
-            end = start_tag(in, lt, out);
+            end = start_tag(in, lt, out, name);
         else if (in[lt + 1] == '/' && is_alpha(in[lt + 2]))
             end = end_tag(in, lt);
         else if (starts_with_ci(in, lt, "<!doctype"))
