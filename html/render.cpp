@@ -87,7 +87,8 @@ void BlockRenderer::add(const Block& b) {
                 return;
             }
             for (auto& wl : wrap_line(segment, glue, available)) {
-                widest = std::max(widest, display_width(wl.text));
+                if (b.type != Block::Type::text) // headings are underlined to their width
+                    widest = std::max(widest, display_width(wl.text));
                 const Line::Break brk = !wl.soft      ? Line::Break::hard
                                         : wl.at_space ? Line::Break::soft_at_space
                                                       : Line::Break::soft_no_space;

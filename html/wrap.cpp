@@ -3,6 +3,7 @@
 
 #include "html/ascii.h"
 
+#include <limits>
 #include <unilbrk.h>
 #include <unistr.h>
 #include <uniwidth.h>
@@ -22,12 +23,11 @@ int char_width(ucs4_t c) {
     return w < 0 ? 0 : w;
 }
 
-} // namespace
-
-std::size_t display_width(std::string_view utf8) {
+// Display width of utf8, or of a prefix of it once that is wider than `limit`.
+std::size_t width_up_to(std::string_view utf8, std::size_t limit) {
     const auto* s = reinterpret_cast<const uint8_t*>(utf8.data());
     std::size_t width = 0;
-    for (std::size_t i = 0; i < utf8.size();) {
+    for (std::size_t i = 0; i < utf8.size() && width <= limit;) {
         if (static_cast<unsigned char>(utf8[i]) < 0x80) {
             width += utf8[i] >= 0x20 && utf8[i] < 0x7F ? 1 : 0;
             ++i;
@@ -41,10 +41,16 @@ std::size_t display_width(std::string_view utf8) {
     return width;
 }
 
+} // namespace
+
+std::size_t display_width(std::string_view utf8) {
+    return width_up_to(utf8, std::numeric_limits<std::size_t>::max());
+}
+
 std::vector<WrappedLine> wrap_line(std::string_view text, std::span<const std::uint32_t> glue,
                                    std::size_t width) {
     std::vector<WrappedLine> lines;
-    if (display_width(text) <= width) {
+    if (width_up_to(text, width) <= width) {
         // Fits: the greedy fill below would not break it anywhere.
         std::size_t end = text.size();
         while (end > 0 && text[end - 1] == ' ')
