@@ -2,6 +2,7 @@
 #include "html/attributes.h"
 
 #include "html/ascii.h"
+#include "html/entities.h"
 
 #include <algorithm>
 #include <array>
@@ -138,15 +139,23 @@ std::size_t start_tag(std::string_view in, std::size_t lt, std::string& out, std
         const std::string_view value = in.substr(e + 2, close - e - 2);
         name.assign(in.substr(q, e - q));
         std::transform(name.begin(), name.end(), name.begin(), ascii_lower);
-        if (name == "style" && value.find('&') == std::string_view::npos) {
-            const std::string kept = kept_declarations(value);
-            if (!kept.empty()) {
+        if (listed(kAttributes, name)) {
+            std::string_view kept = value;
+            std::string decoded, declarations;
+            if (value.find('&') != std::string_view::npos) {
+                append_decoded(decoded, value);
+                kept = decoded;
+            }
+            // A reference left could stand for ';' or ':': such a style stays whole.
+            if (name == "style" && kept.find('&') == std::string_view::npos) {
+                declarations = kept_declarations(kept);
+                kept = declarations;
+            }
+            if (name != "style" || !kept.empty()) {
                 out.append(in.substr(p, e + 2 - p)); // blanks, name, '=', quote
                 out += kept;
                 out += quote;
             }
-        } else if (listed(kAttributes, name)) {
-            out.append(in.substr(p, close + 1 - p));
         }
         p = close + 1;
     }
@@ -184,7 +193,7 @@ std::string trim_unread_attributes(std::string_view in) {
         const auto lt = in.find('<', i);
         if (lt == std::string_view::npos || lt + 2 >= in.size())
             break;
-        out.append(in.substr(i, lt - i));
+        append_decoded(out, in.substr(i, lt - i));
         i = lt;
         std::size_t end = 0;
         if (is_alpha(in[lt + 1]))

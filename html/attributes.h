@@ -15,7 +15,9 @@
 // libxml2 too, and splits into the same attributes, minus the dropped ones.
 // A style value keeps the declarations (split at ';' as dom.cpp splits them)
 // whose property the converter reads; a value with '&' is left whole, since
-// a reference could hide a ';'.
+// a reference could hide a ';'. On the way, named references in text and in
+// kept attribute values are decoded as libxml2 would decode them
+// (entities.h).
 //
 // Never fails.
 #pragma once
