@@ -6,6 +6,7 @@
 #include "html/layout.h"
 #include "html/links.h"
 #include "html/parse.h"
+#include "html/legacy_references.h"
 #include "html/prepass.h"
 #include "html/render.h"
 
@@ -28,7 +29,11 @@ Text convert(std::string_view html, std::string_view mime_charset, const Options
     opts.width = std::clamp(opts.width, kMinWidth, kMaxWidth);
 
     const Charset charset = decide_charset(html, mime_charset);
-    const Prepassed input = prepass(decode_to_utf8(html.substr(charset.bom_length), charset.name));
+    std::string decoded = decode_to_utf8(html.substr(charset.bom_length), charset.name);
+    if (auto terminated = terminate_legacy_references(decoded)) {
+        decoded = std::move(*terminated);
+    }
+    const Prepassed input = prepass(decoded);
     if (input.html.size() > kHardInputLimit)
         throw TooLarge("HTML part too large once decoded");
     // Blocks are wrapped as the walk produces them; the tree goes before the

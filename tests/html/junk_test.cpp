@@ -50,3 +50,9 @@ TEST_CASE("classes a style sheet hides are hidden; @media rules are not read", "
                "<span class=pre2>more</span><p class=shown>Shown</p><p class=desktop>Desktop</p>"
                "</body></html>") == "Shown\n\nDesktop\n");
 }
+
+TEST_CASE("legacy references without ';' are decoded as browsers do", "[html][junk]") {
+    CHECK(text("<p>&copy 2024 Books &amp Co&nbsp;Ltd</p>") == "\xC2\xA9 2024 Books & Co Ltd\n");
+    // longer names, query-style parameters and escaped ampersands stay as written
+    CHECK(text("<p>&copyright a&amp=1 &amp;copy x</p>") == "&copyright a&amp=1 &copy x\n");
+}
