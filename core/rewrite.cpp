@@ -17,9 +17,10 @@ std::string apply_rewrite(const mime::ParsedMessage& message, const Rewrite& rew
         if (Rewrite::deletes_header(field.name)) {
             continue;
         }
-        const auto change = std::find_if(
-            rewrite.changed.begin(), rewrite.changed.end(),
-            [&](const auto& c) { return mime::header_name_equals(c.name, field.name); });
+        const auto change =
+            std::find_if(rewrite.changed.begin(), rewrite.changed.end(), [&](const auto& c) {
+                return mime::header_name_equals(c.name, field.name);
+            });
         if (change == rewrite.changed.end()) {
             out.append(field.raw);
             continue;

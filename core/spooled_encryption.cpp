@@ -56,8 +56,8 @@ Rewrite encrypt_spooled(const mime::ParsedMessage& message,
     const auto read_payload = [&](char* buffer, std::size_t size) {
         return mime::read_some(payload.get(), buffer, size);
     };
-    pgp::encrypt_armored_stream(settings.gnupg_home, read_payload, keys,
-                                {settings.hide_recipients}, std::ref(writer));
+    pgp::encrypt_armored_stream(settings.gnupg_home, read_payload, keys, {settings.hide_recipients},
+                                std::ref(writer));
 
     auto frame = mime::write_pgp_mime_frame(message.uses_crlf());
     rewrite.added.push_back({"MIME-Version", "1.0"});

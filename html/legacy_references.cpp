@@ -35,9 +35,13 @@ bool is_legacy(std::string_view name) {
 
 // The name written as libxml2 knows it (its table has no upper-case AMP etc.).
 std::string_view lookup_name(std::string_view name) {
-    static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kUpper = {{
-        {"AMP", "amp"}, {"COPY", "copy"}, {"GT", "gt"}, {"LT", "lt"}, {"QUOT", "quot"},
-        {"REG", "reg"}}};
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kUpper = {
+        {{"AMP", "amp"},
+         {"COPY", "copy"},
+         {"GT", "gt"},
+         {"LT", "lt"},
+         {"QUOT", "quot"},
+         {"REG", "reg"}}};
     for (const auto& [upper, lower] : kUpper) {
         if (name == upper) {
             return lower;
@@ -62,9 +66,8 @@ std::optional<std::string> terminate_legacy_references(std::string_view html) {
             ++end;
         }
         const std::string_view name = html.substr(at + 1, end - at - 1);
-        if (name.empty() || name.size() > 6 || (end < html.size() && (html[end] == ';' ||
-                                                                       html[end] == '=')) ||
-            !is_legacy(name)) {
+        if (name.empty() || name.size() > 6 ||
+            (end < html.size() && (html[end] == ';' || html[end] == '=')) || !is_legacy(name)) {
             continue;
         }
         if (!out) {

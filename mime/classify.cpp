@@ -112,8 +112,7 @@ EncryptionForm existing_encryption(const ParsedMessage& message) {
         type_is(type, "application", "x-pkcs7-mime")) {
         return EncryptionForm::Smime;
     }
-    if (GMIME_IS_PART(top) && type_is(type, "text", "*") &&
-        part_is_inline_pgp(GMIME_PART(top))) {
+    if (GMIME_IS_PART(top) && type_is(type, "text", "*") && part_is_inline_pgp(GMIME_PART(top))) {
         return EncryptionForm::InlinePgp;
     }
     return EncryptionForm::None;

@@ -3,6 +3,9 @@
 #include "mime/line_endings.h"
 #include "mime/spool_file.h"
 
+#include <cerrno>
+#include <cstring>
+
 namespace mailveil::mime {
 
 GObjectPtr<GMimeStream> memory_stream(std::string_view bytes) {
@@ -21,6 +24,25 @@ GObjectPtr<GMimeStream> crlf_filtered(GObjectPtr<GMimeStream> source) {
     auto filter = adopt(g_mime_filter_unix2dos_new(FALSE));
     g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered.get()), filter.get());
     return filtered;
+}
+
+std::shared_ptr<SpoolFile> spool_content(GMimeObject* root, GMimeFormatOptions* options,
+                                         const ParsedMessage& message, std::string_view eol,
+                                         std::string_view what) {
+    auto file = SpoolFile::create(message.spool()->directory());
+    {
+        auto out = file->write_stream();
+        if (g_mime_object_write_content_to_stream(root, options, out.get()) < 0) {
+            throw SpoolError("cannot write " + std::string(what) + " to a spool file in " +
+                             message.spool()->directory() + ": " + std::strerror(errno));
+        }
+    }
+    file->refresh_size();
+    if (message.body_ends_with_newline() &&
+        (file->size() == 0 || file->byte_at(file->size() - 1) != '\n')) {
+        file->append(eol);
+    }
+    return file;
 }
 
 std::size_t read_some(GMimeStream* stream, char* buffer, std::size_t size) {

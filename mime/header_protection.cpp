@@ -556,26 +556,6 @@ std::string written_content(GMimeObject* root, std::string_view original_body) {
     return body;
 }
 
-// The decorated body written to a new spool file beside the message's.
-GObjectPtr<GMimeStream> spooled_content(GMimeObject* root, const ParsedMessage& message) {
-    auto file = SpoolFile::create(message.spool()->directory());
-    {
-        const auto options = crlf_options();
-        auto out = file->write_stream();
-        if (g_mime_object_write_content_to_stream(root, options.get(), out.get()) < 0) {
-            throw SpoolError("cannot write the body with its legacy display to a spool file in " +
-                             message.spool()->directory() + ": " + std::strerror(errno));
-        }
-    }
-    file->refresh_size();
-    // GMime drops the line end that closes a multipart's epilogue; keep the input's.
-    if (message.body_ends_with_newline() &&
-        (file->size() < 2 || file->byte_at(file->size() - 1) != '\n')) {
-        file->append(kCrlf);
-    }
-    return file->stream();
-}
-
 } // namespace
 
 ProtectedStream protect_headers_streaming(const ParsedMessage& message) {
@@ -608,7 +588,10 @@ ProtectedStream protect_headers_streaming(const ParsedMessage& message) {
 
     const std::string head =
         to_crlf(plan.copies + header_section(root.get()) + plan.hp_outer) + std::string(kCrlf);
-    auto body = decorated ? spooled_content(root.get(), message) : message.body_stream();
+    auto body = decorated ? spool_content(root.get(), crlf_options().get(), message, kCrlf,
+                                          "the body with its legacy display")
+                                ->stream()
+                          : message.body_stream();
     out.entity = crlf_filtered(concatenated(memory_stream(head).get(), body.get()));
     out.outer_changes = std::move(plan.outer_changes);
     out.headers_protected = true;

@@ -395,26 +395,6 @@ std::string body_of(GMimeObject* root, GMimeFormatOptions* options, std::string_
     return body;
 }
 
-// The rewritten body in a new spool file beside the message's.
-std::shared_ptr<SpoolFile> spooled_body_of(GMimeObject* root, GMimeFormatOptions* options,
-                                           const ParsedMessage& message, std::string_view eol) {
-    auto file = SpoolFile::create(message.spool()->directory());
-    {
-        auto out = file->write_stream();
-        if (g_mime_object_write_content_to_stream(root, options, out.get()) < 0) {
-            throw SpoolError("cannot write the rewritten body to a spool file in " +
-                             message.spool()->directory());
-        }
-    }
-    file->refresh_size();
-    // GMime drops the line end that closes a multipart's epilogue; keep the input's.
-    if (message.body_ends_with_newline() &&
-        (file->size() == 0 || file->byte_at(file->size() - 1) != '\n')) {
-        file->append(eol);
-    }
-    return file;
-}
-
 // The HTML parts rewritten in the parsed entity; null when nothing changed.
 struct RewrittenEntity {
     ObjectPtr root;
@@ -468,35 +448,56 @@ std::string_view html_mode_name(HtmlMode mode) {
     return "keep";
 }
 
+namespace {
+
+// What both forms of the rewrite share: the rewritten entity, the format to
+// write it in, and the new header section up to and including the empty line.
+struct RewrittenMessage {
+    RewrittenEntity entity;
+    FormatOptionsPtr format;
+    std::string head;
+};
+
+std::optional<RewrittenMessage> rewrite_message(const ParsedMessage& message,
+                                                const HtmlOptions& options, std::string_view eol) {
+    auto entity = rewrite_entity(message, options, eol);
+    if (!entity) {
+        return std::nullopt;
+    }
+    RewrittenMessage out{std::move(*entity), format_options(message.uses_crlf()), {}};
+    out.head = header_section(message, out.entity.root.get(), out.entity.root_replaced,
+                              out.format.get(), eol);
+    out.head.append(eol);
+    return out;
+}
+
+std::string_view eol_of(const ParsedMessage& message) {
+    return message.uses_crlf() ? "\r\n" : "\n";
+}
+
+} // namespace
+
 std::optional<std::string> rewrite_html(const ParsedMessage& message, const HtmlOptions& options) {
     if (message.spooled()) {
         throw std::logic_error("rewrite_html_spooled() rewrites a spooled message");
     }
-    const std::string_view eol = message.uses_crlf() ? "\r\n" : "\n";
-    auto entity = rewrite_entity(message, options, eol);
-    if (!entity) {
+    auto rewritten = rewrite_message(message, options, eol_of(message));
+    if (!rewritten) {
         return std::nullopt;
     }
-    const auto format = format_options(message.uses_crlf());
-    GMimeObject* root = entity->root.get();
-    std::string out = header_section(message, root, entity->root_replaced, format.get(), eol);
-    out.append(eol).append(body_of(root, format.get(), message.body(), eol));
-    return out;
+    return rewritten->head + body_of(rewritten->entity.root.get(), rewritten->format.get(),
+                                     message.body(), eol_of(message));
 }
 
 std::optional<ParsedMessage> rewrite_html_spooled(const ParsedMessage& message,
                                                   const HtmlOptions& options) {
-    const std::string_view eol = message.uses_crlf() ? "\r\n" : "\n";
-    auto entity = rewrite_entity(message, options, eol);
-    if (!entity) {
+    auto rewritten = rewrite_message(message, options, eol_of(message));
+    if (!rewritten) {
         return std::nullopt;
     }
-    const auto format = format_options(message.uses_crlf());
-    GMimeObject* root = entity->root.get();
-    std::string head = header_section(message, root, entity->root_replaced, format.get(), eol);
-    head.append(eol);
-    return ParsedMessage::parse_spooled(std::move(head),
-                                        spooled_body_of(root, format.get(), message, eol));
+    auto body = spool_content(rewritten->entity.root.get(), rewritten->format.get(), message,
+                              eol_of(message), "the rewritten body");
+    return ParsedMessage::parse_spooled(std::move(rewritten->head), std::move(body));
 }
 
 } // namespace mailveil::mime

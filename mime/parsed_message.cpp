@@ -25,9 +25,8 @@ void collect_header_starts(GMimeObject* object, std::vector<RawHeaderStart>& out
             continue; // a header GMime synthesised, not one of the input's
         }
         // The obsolete syntax "Name : value" (RFC 5322 4.5.3) leaves blanks in the raw name.
-        std::string name = g_mime_header_get_raw_name(header) != nullptr
-                               ? g_mime_header_get_raw_name(header)
-                               : "";
+        std::string name =
+            g_mime_header_get_raw_name(header) != nullptr ? g_mime_header_get_raw_name(header) : "";
         while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) {
             name.pop_back();
         }

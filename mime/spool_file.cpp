@@ -47,8 +47,7 @@ void SpoolFile::fail(const std::string& what) const {
 
 void SpoolFile::append(std::string_view data) {
     while (!data.empty()) {
-        const ssize_t written =
-            ::pwrite(fd_, data.data(), data.size(), static_cast<off_t>(size_));
+        const ssize_t written = ::pwrite(fd_, data.data(), data.size(), static_cast<off_t>(size_));
         if (written < 0) {
             if (errno == EINTR) {
                 continue;
@@ -65,8 +64,7 @@ GObjectPtr<GMimeStream> SpoolFile::write_stream() {
     if (copy < 0) {
         fail("duplicate its descriptor");
     }
-    auto stream =
-        adopt(g_mime_stream_fs_new_with_bounds(copy, static_cast<gint64>(size_), -1));
+    auto stream = adopt(g_mime_stream_fs_new_with_bounds(copy, static_cast<gint64>(size_), -1));
     if (!stream) {
         ::close(copy);
         fail("open a stream on it");

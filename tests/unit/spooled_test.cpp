@@ -105,9 +105,9 @@ TEST_CASE("spool: a spooled message has the same header fields and structure", "
 
 TEST_CASE("spool: already-encrypted forms are recognised in a spooled message", "[spool]") {
     ScratchDir dir;
-    const std::string file = GENERATE(as<std::string>{}, "classify/inline-pgp.eml",
-                                      "classify/inline-pgp-base64.eml", "classify/pgp-mime.eml",
-                                      "classify/inline-pgp-unclosed.eml", "classify/plain.eml");
+    const std::string file =
+        GENERATE(as<std::string>{}, "classify/inline-pgp.eml", "classify/inline-pgp-base64.eml",
+                 "classify/pgp-mime.eml", "classify/inline-pgp-unclosed.eml", "classify/plain.eml");
     CAPTURE(file);
     const std::string input = read_data_file(file);
     CHECK(mime::existing_encryption(spooled(input, dir.path)) ==
@@ -162,9 +162,9 @@ TEST_CASE("spool: a big text part is encrypted whole, without its legacy display
 
 TEST_CASE("spool: the streamed RFC 9788 payload equals the in-memory one", "[spool]") {
     ScratchDir dir;
-    const std::string name = GENERATE(as<std::string>{}, "alternative", "html", "mixed-attachment",
-                                      "no-content-type", "plain-rfc2047", "raw-utf8-subject",
-                                      "signed");
+    const std::string name =
+        GENERATE(as<std::string>{}, "alternative", "html", "mixed-attachment", "no-content-type",
+                 "plain-rfc2047", "raw-utf8-subject", "signed");
     const bool crlf = GENERATE(false, true);
     CAPTURE(name, crlf);
     std::string input = read_data_file("header_protection/" + name + ".eml");
