@@ -141,7 +141,7 @@ constexpr std::string_view kArmorStart = "-----BEGIN PGP MESSAGE-----";
 std::string encrypt_armored(const std::string& gnupg_home, std::string_view plaintext,
                             const std::vector<RecipientKey>& keys, EncryptOptions options) {
     auto key_array = key_array_of(keys);
-    Context ctx = make_context(gnupg_home);
+    PooledContext ctx = make_context(gnupg_home);
     gpgme_set_armor(ctx.get(), 1);
     Data plain = data_from(plaintext);
     Data cipher = new_memory_data();
@@ -157,7 +157,7 @@ void encrypt_armored_stream(const std::string& gnupg_home, const PlaintextSource
                             const std::vector<RecipientKey>& keys, EncryptOptions options,
                             const ArmorSink& sink) {
     auto key_array = key_array_of(keys);
-    Context ctx = make_context(gnupg_home);
+    PooledContext ctx = make_context(gnupg_home);
     gpgme_set_armor(ctx.get(), 1);
     CallbackData plain(&source, nullptr);
     CallbackData cipher(nullptr, &sink);

@@ -3,9 +3,71 @@
 #include "core/errors.h"
 
 #include <clocale>
+#include <exception>
+#include <map>
 #include <mutex>
+#include <vector>
 
 namespace mailveil::pgp {
+
+// Idle contexts of one home. Bounded: more are made when more threads need
+// one at once, but no more than kMaxIdle wait here.
+class ContextPool {
+  public:
+    static constexpr std::size_t kMaxIdle = 16;
+
+    Context take() {
+        const std::lock_guard lock(mutex_);
+        if (idle_.empty()) {
+            return nullptr;
+        }
+        Context ctx = std::move(idle_.back());
+        idle_.pop_back();
+        return ctx;
+    }
+    void give_back(Context ctx) {
+        const std::lock_guard lock(mutex_);
+        if (idle_.size() < kMaxIdle) {
+            idle_.push_back(std::move(ctx));
+        }
+    }
+
+  private:
+    std::mutex mutex_;
+    std::vector<Context> idle_;
+};
+
+namespace {
+
+std::shared_ptr<ContextPool> pool_for(const std::string& gnupg_home) {
+    static std::mutex mutex;
+    static std::map<std::string, std::shared_ptr<ContextPool>> pools;
+    const std::lock_guard lock(mutex);
+    auto& pool = pools[gnupg_home];
+    if (!pool) {
+        pool = std::make_shared<ContextPool>();
+    }
+    return pool;
+}
+
+Context new_context(const std::string& gnupg_home) {
+    gpgme_ctx_t raw = nullptr;
+    if (auto err = gpgme_new(&raw); err != GPG_ERR_NO_ERROR) {
+        throw KeyringError(describe_error("cannot create GPGME context", err));
+    }
+    Context ctx(raw);
+    if (auto err = gpgme_set_protocol(ctx.get(), GPGME_PROTOCOL_OpenPGP); err != GPG_ERR_NO_ERROR) {
+        throw KeyringError(describe_error("cannot select OpenPGP", err));
+    }
+    if (auto err = gpgme_ctx_set_engine_info(ctx.get(), GPGME_PROTOCOL_OpenPGP, nullptr,
+                                             gnupg_home.c_str());
+        err != GPG_ERR_NO_ERROR) {
+        throw KeyringError(describe_error("cannot use GnuPG home " + gnupg_home, err));
+    }
+    return ctx;
+}
+
+} // namespace
 
 void ensure_gpgme_initialized() {
     static std::once_flag once;
@@ -24,22 +86,24 @@ std::string describe_error(const std::string& what, gpgme_error_t error) {
     return what + ": " + gpgme_strerror(error);
 }
 
-Context make_context(const std::string& gnupg_home) {
+PooledContext::PooledContext(Context ctx, std::shared_ptr<ContextPool> pool)
+    : ctx_(std::move(ctx)), pool_(std::move(pool)),
+      exceptions_at_start_(std::uncaught_exceptions()) {}
+
+PooledContext::~PooledContext() {
+    if (ctx_ && pool_ && std::uncaught_exceptions() == exceptions_at_start_) {
+        pool_->give_back(std::move(ctx_));
+    }
+}
+
+PooledContext make_context(const std::string& gnupg_home) {
     ensure_gpgme_initialized();
-    gpgme_ctx_t raw = nullptr;
-    if (auto err = gpgme_new(&raw); err != GPG_ERR_NO_ERROR) {
-        throw KeyringError(describe_error("cannot create GPGME context", err));
+    auto pool = pool_for(gnupg_home);
+    Context ctx = pool->take();
+    if (!ctx) {
+        ctx = new_context(gnupg_home);
     }
-    Context ctx(raw);
-    if (auto err = gpgme_set_protocol(ctx.get(), GPGME_PROTOCOL_OpenPGP); err != GPG_ERR_NO_ERROR) {
-        throw KeyringError(describe_error("cannot select OpenPGP", err));
-    }
-    if (auto err = gpgme_ctx_set_engine_info(ctx.get(), GPGME_PROTOCOL_OpenPGP, nullptr,
-                                             gnupg_home.c_str());
-        err != GPG_ERR_NO_ERROR) {
-        throw KeyringError(describe_error("cannot use GnuPG home " + gnupg_home, err));
-    }
-    return ctx;
+    return PooledContext(std::move(ctx), std::move(pool));
 }
 
 } // namespace mailveil::pgp

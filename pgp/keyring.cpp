@@ -5,6 +5,8 @@
 #include "pgp/gpgme_runtime.h"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,6 +44,48 @@ bool preferred(const RecipientKey& candidate, const RecipientKey& current) {
 
 } // namespace
 
+// Address -> the lookup's answer, for one keyring generation and a limited time.
+class LookupCache {
+  public:
+    static constexpr std::time_t kLifetime = 60; // seconds
+    static constexpr std::size_t kMaxEntries = 10000;
+
+    // The remembered answer, if it is still good: same generation, not too
+    // old, and a key that is still usable now.
+    std::optional<std::optional<RecipientKey>>
+    find(const std::string& address, std::uint64_t generation, std::time_t now) const {
+        const std::lock_guard lock(mutex_);
+        const auto entry = entries_.find(address);
+        if (entry == entries_.end() || entry->second.generation != generation ||
+            now - entry->second.when >= kLifetime || now < entry->second.when) {
+            return std::nullopt;
+        }
+        const auto& key = entry->second.key;
+        if (key && !key_is_usable_for(key->key.get(), address, now)) {
+            return std::nullopt;
+        }
+        return key;
+    }
+
+    void remember(const std::string& address, std::uint64_t generation, std::time_t now,
+                  const std::optional<RecipientKey>& key) {
+        const std::lock_guard lock(mutex_);
+        if (entries_.size() >= kMaxEntries) {
+            entries_.clear();
+        }
+        entries_[address] = Entry{generation, now, key};
+    }
+
+  private:
+    struct Entry {
+        std::uint64_t generation = 0;
+        std::time_t when = 0;
+        std::optional<RecipientKey> key;
+    };
+    mutable std::mutex mutex_;
+    std::map<std::string, Entry> entries_;
+};
+
 bool key_is_usable_for(gpgme_key_t key, std::string_view recipient, std::time_t now) {
     return has_matching_user_id(key, recipient) && key_can_encrypt_now(key, now);
 }
@@ -59,7 +103,8 @@ bool key_can_encrypt_now(gpgme_key_t key, std::time_t now) {
 }
 
 Keyring::Keyring(std::string gnupg_home)
-    : home_(std::move(gnupg_home)), health_(std::make_shared<KeyringHealth>(home_)) {
+    : home_(std::move(gnupg_home)), health_(std::make_shared<KeyringHealth>(home_)),
+      cache_(std::make_shared<LookupCache>()) {
     struct stat info {};
     if (home_.empty() || ::stat(home_.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
         throw KeyringError("keyring " + home_ + " is not a directory");
@@ -69,8 +114,8 @@ Keyring::Keyring(std::string gnupg_home)
     }
 }
 
-void Keyring::check_health() const {
-    health_->check([this] { return count_keys(); });
+std::uint64_t Keyring::check_health() const {
+    return health_->check([this] { return count_keys(); });
 }
 
 std::size_t Keyring::count_keys() const {
@@ -81,7 +126,7 @@ std::size_t Keyring::count_keys() const {
 
 void Keyring::for_each_key(const char* pattern,
                            const std::function<void(const Key&)>& visit) const {
-    Context ctx = make_context(home_);
+    PooledContext ctx = make_context(home_);
     gpgme_set_keylist_mode(ctx.get(), GPGME_KEYLIST_MODE_LOCAL);
     if (auto err = gpgme_op_keylist_start(ctx.get(), pattern, 0); err != GPG_ERR_NO_ERROR) {
         throw KeyringError(describe_error("cannot list keys in " + home_, err));
@@ -108,7 +153,17 @@ std::optional<RecipientKey> Keyring::find_usable_key(std::string_view recipient)
     if (address.empty() || address.find('@') == std::string::npos) {
         return std::nullopt;
     }
-    check_health();
+    const std::uint64_t generation = check_health();
+    const std::time_t now = std::time(nullptr);
+    if (auto remembered = cache_->find(address, generation, now)) {
+        return *remembered;
+    }
+    auto key = look_up(address);
+    cache_->remember(address, generation, now, key);
+    return key;
+}
+
+std::optional<RecipientKey> Keyring::look_up(const std::string& address) const {
     // "<addr>" asks GnuPG for an exact addr-spec match; we check again ourselves.
     const std::string pattern = "<" + address + ">";
     const std::time_t now = std::time(nullptr);
@@ -130,7 +185,7 @@ std::optional<RecipientKey>
 Keyring::find_usable_key_by_fingerprint(std::string_view recipient,
                                         const std::string& fingerprint) const {
     check_health();
-    Context ctx = make_context(home_);
+    PooledContext ctx = make_context(home_);
     gpgme_key_t raw = nullptr;
     const gpgme_error_t err = gpgme_get_key(ctx.get(), fingerprint.c_str(), &raw, 0);
     if (gpgme_err_code(err) == GPG_ERR_EOF || gpgme_err_code(err) == GPG_ERR_AMBIGUOUS_NAME) {

@@ -10,6 +10,11 @@
 // broken by the lowest fingerprint, so the choice is deterministic.
 // Trust: the keyring is trusted as a whole; the admin put the keys there.
 //
+// Lookups by address are remembered while the keyring file stays the same
+// (keyring_health.h's generation) and for at most a minute, so a message
+// costs no GnuPG process for its recipients' keys; a remembered key is checked
+// against the rules above again on every use (it may have expired since).
+//
 // Thread safety: a Keyring may be shared; every lookup uses its own context.
 // Failure: throws KeyringError when the home is missing or GnuPG fails, and
 // before any lookup when the public keyring is gone, corrupt or empty (see
@@ -19,6 +24,7 @@
 #include "pgp/gpgme_handles.h"
 #include "pgp/keyring_health.h"
 
+#include <cstdint>
 #include <ctime>
 #include <functional>
 #include <memory>
@@ -45,6 +51,8 @@ struct KeySummary {
     std::time_t expires = 0;            // when encryption stops working; 0: never
 };
 
+class LookupCache;
+
 class Keyring {
   public:
     // Checks that gnupg_home is a readable directory; does not list keys yet.
@@ -65,13 +73,15 @@ class Keyring {
     std::vector<KeySummary> list_keys() const;
 
   private:
-    void check_health() const;
+    std::uint64_t check_health() const;
+    std::optional<RecipientKey> look_up(const std::string& address) const;
     std::size_t count_keys() const;
     // Lists keys matching pattern (nullptr: all); throws KeyringError on failure.
     void for_each_key(const char* pattern, const std::function<void(const Key&)>& visit) const;
 
     std::string home_;
     std::shared_ptr<KeyringHealth> health_;
+    std::shared_ptr<LookupCache> cache_;
 };
 
 // Exposed for tests: the rules above applied to one listed key.

@@ -7,12 +7,16 @@
 // the keyring is checked: the directory exists, the public keyring file
 // exists with the right magic, and it holds at least one key. The key count
 // is taken again only when the file's identity, size or mtime changed.
+// check() returns the keyring's generation, a number that changes exactly when
+// a changed file has been found sound again, so lookups can be cached per
+// generation.
 //
 // Thread safety: check() may be called concurrently.
 // Failure: check() throws KeyringError saying what is wrong.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <ctime>
 #include <functional>
 #include <mutex>
@@ -26,7 +30,7 @@ class KeyringHealth {
     explicit KeyringHealth(std::string home) : home_(std::move(home)) {}
 
     // count_keys lists the keyring; called only when the file changed.
-    void check(const std::function<std::size_t()>& count_keys) const;
+    std::uint64_t check(const std::function<std::size_t()>& count_keys) const;
 
   private:
     struct Stamp {
@@ -41,6 +45,7 @@ class KeyringHealth {
     std::string home_;
     mutable std::mutex mutex_;
     mutable Stamp last_good_;
+    mutable std::uint64_t generation_ = 0;
 };
 
 } // namespace mailveil::pgp

@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -26,7 +27,8 @@ class KeyringCopy {
             throw std::runtime_error("mkdtemp failed");
         }
         dir_ = pattern;
-        fs::copy_file(fs::path(mailveil::test::keyring_dir()) / "pubring.kbx", dir_ / "pubring.kbx");
+        fs::copy_file(fs::path(mailveil::test::keyring_dir()) / "pubring.kbx",
+                      dir_ / "pubring.kbx");
     }
     ~KeyringCopy() { fs::remove_all(dir_); }
     KeyringCopy(const KeyringCopy&) = delete;
@@ -77,8 +79,8 @@ TEST_CASE("keyring health: garbage in place of the keyring is an error", "[keyri
     REQUIRE(keyring.find_usable_key("bob@example.org").has_value());
     overwrite(copy.pubring(), std::string(600, '\x5a'));
     CHECK_THROWS_AS(keyring.find_usable_key("bob@example.org"), KeyringError);
-    CHECK_THROWS_AS(keyring.find_usable_key_by_fingerprint(
-                        "bob@example.org", mailveil::test::fingerprint_of("bob")),
+    CHECK_THROWS_AS(keyring.find_usable_key_by_fingerprint("bob@example.org",
+                                                           mailveil::test::fingerprint_of("bob")),
                     KeyringError);
 }
 
@@ -95,4 +97,28 @@ TEST_CASE("keyring health: a keybox with a valid header but no keys is an error"
     in.close();
     overwrite(copy.pubring(), header);
     CHECK_THROWS_AS(keyring.find_usable_key("bob@example.org"), KeyringError);
+}
+
+// Lookups are remembered per keyring generation (pgp/keyring.h): a change to
+// the keyring file must be seen by the very next lookup, both ways.
+TEST_CASE("keyring: a key deleted or imported after a lookup is seen by the next one",
+          "[keyring][health]") {
+    KeyringCopy copy;
+    const Keyring keyring(copy.home());
+    const std::string bob = mailveil::test::fingerprint_of("bob");
+    REQUIRE(keyring.find_usable_key("bob@example.org").has_value());
+    const std::string exported = copy.home() + "/bob.asc";
+    const std::string gpg = "gpg --batch --yes --quiet --homedir ";
+    REQUIRE(std::system((gpg + mailveil::test::keyring_dir() + " --export --armor -o " + exported +
+                         " " + bob)
+                            .c_str()) == 0);
+
+    REQUIRE(std::system((gpg + copy.home() + " --delete-keys " + bob).c_str()) == 0);
+    CHECK_FALSE(keyring.find_usable_key("bob@example.org").has_value());
+
+    REQUIRE(std::system((gpg + copy.home() + " --import " + exported + " 2>/dev/null").c_str()) ==
+            0);
+    const auto found = keyring.find_usable_key("bob@example.org");
+    REQUIRE(found.has_value());
+    CHECK(found->fingerprint == bob);
 }
