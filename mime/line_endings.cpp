@@ -5,12 +5,16 @@ namespace mailveil::mime {
 std::string to_crlf(std::string_view text) {
     std::string out;
     out.reserve(text.size() + text.size() / 32 + 2);
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) {
-            out.push_back('\r');
+    // Whole lines at a time: this runs over every byte of every encrypted body.
+    std::size_t start = 0;
+    for (std::size_t lf = text.find('\n'); lf != std::string_view::npos;
+         lf = text.find('\n', lf + 1)) {
+        if (lf == 0 || text[lf - 1] != '\r') {
+            out.append(text.substr(start, lf - start)).append("\r\n");
+            start = lf + 1;
         }
-        out.push_back(text[i]);
     }
+    out.append(text.substr(start));
     return out;
 }
 
