@@ -1,0 +1,53 @@
+#include "keys/become_keyring_owner.h"
+
+#include "milter/privileges.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace mailveil::keys {
+namespace {
+
+bool exists(const std::string& path) {
+    struct stat info {};
+    return ::lstat(path.c_str(), &info) == 0;
+}
+
+void make_keyring(const std::string& path, const milter::RunAs* owner) {
+    if (::mkdir(path.c_str(), 0700) != 0) {
+        throw std::runtime_error("cannot create keyring " + path + ": " + std::strerror(errno));
+    }
+    // mkdir's mode is masked by the umask; the keyring must be 0700 exactly.
+    if (::chmod(path.c_str(), 0700) != 0 ||
+        (owner != nullptr && ::chown(path.c_str(), owner->uid, owner->gid) != 0)) {
+        throw std::runtime_error("cannot set owner and mode of keyring " + path + ": " +
+                                 std::strerror(errno));
+    }
+}
+
+} // namespace
+
+void become_keyring_owner(const config::Settings& settings, bool create_keyring) {
+    const bool create = create_keyring && !exists(settings.keyring);
+    if (::geteuid() != 0) {
+        if (create) {
+            make_keyring(settings.keyring, nullptr);
+        }
+        return;
+    }
+    const milter::RunAs run_as = milter::resolve_run_as(settings);
+    if (run_as.uid == 0) {
+        throw std::runtime_error("user = " + settings.user +
+                                 " is root; set user = to the user mailveil runs as");
+    }
+    if (create) {
+        make_keyring(settings.keyring, &run_as);
+    }
+    milter::drop_privileges(run_as);
+}
+
+} // namespace mailveil::keys

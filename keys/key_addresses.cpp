@@ -1,0 +1,69 @@
+#include "keys/key_addresses.h"
+
+#include "core/errors.h"
+#include "pgp/address.h"
+#include "pgp/gpgme_handles.h"
+#include "pgp/gpgme_runtime.h"
+
+#include <algorithm>
+
+namespace mailveil::keys {
+namespace {
+
+KeyAddresses addresses_of(gpgme_key_t key) {
+    KeyAddresses entry{key->fpr != nullptr ? key->fpr : "", {}};
+    for (gpgme_user_id_t uid = key->uids; uid != nullptr; uid = uid->next) {
+        if (uid->address == nullptr || *uid->address == '\0') {
+            continue;
+        }
+        const bool matched = !uid->revoked && !uid->invalid;
+        auto same = std::find_if(entry.addresses.begin(), entry.addresses.end(),
+                                 [&](const UserIdAddress& known) {
+                                     return pgp::same_address(known.address, uid->address);
+                                 });
+        if (same == entry.addresses.end()) {
+            entry.addresses.push_back({uid->address, matched});
+        } else if (matched) {
+            same->matched_by_daemon = true;
+        }
+    }
+    return entry;
+}
+
+} // namespace
+
+std::vector<KeyAddresses> list_key_addresses(const std::string& gnupg_home) {
+    pgp::PooledContext ctx = pgp::make_context(gnupg_home);
+    gpgme_set_keylist_mode(ctx.get(), GPGME_KEYLIST_MODE_LOCAL);
+    if (auto err = gpgme_op_keylist_start(ctx.get(), nullptr, 0); err != GPG_ERR_NO_ERROR) {
+        throw KeyringError(pgp::describe_error("cannot list keys in " + gnupg_home, err));
+    }
+    std::vector<KeyAddresses> keys;
+    for (;;) {
+        gpgme_key_t raw = nullptr;
+        const gpgme_error_t err = gpgme_op_keylist_next(ctx.get(), &raw);
+        if (gpgme_err_code(err) == GPG_ERR_EOF) {
+            break;
+        }
+        if (err != GPG_ERR_NO_ERROR) {
+            throw KeyringError(pgp::describe_error("cannot list keys in " + gnupg_home, err));
+        }
+        const pgp::Key key = pgp::Key::adopt(raw);
+        keys.push_back(addresses_of(key.get()));
+    }
+    return keys;
+}
+
+std::vector<KeyAddresses> keys_with_address(const std::vector<KeyAddresses>& keys,
+                                            std::string_view address) {
+    std::vector<KeyAddresses> found;
+    for (const auto& key : keys) {
+        if (std::any_of(key.addresses.begin(), key.addresses.end(),
+                        [&](const auto& uid) { return pgp::same_address(uid.address, address); })) {
+            found.push_back(key);
+        }
+    }
+    return found;
+}
+
+} // namespace mailveil::keys
