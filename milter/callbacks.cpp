@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <chrono>
 #include <map>
 #include <string>
 
@@ -63,9 +64,57 @@ void set_reply(SMFICTX* ctx, const char* code, const char* status, const char* t
 
 // --- the one error path ---------------------------------------------------
 
-sfsistat tempfail(SMFICTX* ctx, const std::string& reason) {
-    log::error("queue_id=" + queue_id(ctx) + " decision=tempfail reason=\"" + one_line(reason) +
-               "\"");
+enum class Stage { Negotiate, Connect, Mail, Rcpt, Header, Eoh, Body, Eom, Abort };
+
+const char* name_of(Stage stage) {
+    switch (stage) {
+    case Stage::Negotiate:
+        return "negotiate";
+    case Stage::Connect:
+        return "connect";
+    case Stage::Mail:
+        return "mail";
+    case Stage::Rcpt:
+        return "rcpt";
+    case Stage::Header:
+        return "header";
+    case Stage::Eoh:
+        return "eoh";
+    case Stage::Body:
+        return "body";
+    case Stage::Eom:
+        return "eom";
+    case Stage::Abort:
+        return "abort";
+    }
+    return "?";
+}
+
+// MTAs stop waiting for a milter after a timeout and apply their default
+// action (Postfix: milter_command_timeout 30 s, milter_content_timeout
+// 300 s; Sendmail: 10 s per command, 5 min for the end of the message). A
+// step that took a good part of that is logged, so a tempfail the MTA
+// reports for a timeout can be traced to what mailveil was waiting for.
+std::chrono::seconds slow_after(Stage stage) {
+    using namespace std::chrono_literals;
+    return stage == Stage::Body || stage == Stage::Eom ? 60s : 5s;
+}
+
+// At RCPT the recipient names the transaction too: the MTA may have no queue
+// id yet (Postfix logs NOQUEUE up to the first accepted recipient).
+std::string transaction(SMFICTX* ctx, Stage stage, char** argv) {
+    std::string fields = "queue_id=" + queue_id(ctx);
+    if (stage == Stage::Rcpt && argv != nullptr && argv[0] != nullptr) {
+        fields += " rcpt=<" + pgp::bare_address(argv[0]) + ">";
+    }
+    return fields;
+}
+template <typename... Args> std::string transaction(SMFICTX* ctx, Stage, Args...) {
+    return "queue_id=" + queue_id(ctx);
+}
+
+sfsistat tempfail(SMFICTX* ctx, const std::string& fields, const std::string& reason) {
+    log::error(fields + " decision=tempfail reason=\"" + one_line(reason) + "\"");
     set_reply(ctx, "451", "4.3.0", "mailveil: temporary failure, please try again later");
     if (auto* session = static_cast<Session*>(smfi_getpriv(ctx))) {
         session->reset_message();
@@ -73,14 +122,25 @@ sfsistat tempfail(SMFICTX* ctx, const std::string& reason) {
     return SMFIS_TEMPFAIL;
 }
 
-template <auto Handler, typename... Args> sfsistat guarded(SMFICTX* ctx, Args... args) {
+template <auto Handler, Stage S, typename... Args> sfsistat guarded(SMFICTX* ctx, Args... args) {
+    const auto started = std::chrono::steady_clock::now();
+    sfsistat status = SMFIS_TEMPFAIL;
     try {
-        return Handler(ctx, args...);
+        status = Handler(ctx, args...);
     } catch (const std::exception& e) {
-        return tempfail(ctx, e.what());
+        status = tempfail(ctx, transaction(ctx, S, args...), e.what());
     } catch (...) {
-        return tempfail(ctx, "unknown internal error");
+        status = tempfail(ctx, transaction(ctx, S, args...), "unknown internal error");
     }
+    const auto took = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::steady_clock::now() - started);
+    if (took >= slow_after(S)) {
+        log::warning(transaction(ctx, S, args...) + " slow: " + name_of(S) + " took " +
+                     std::to_string(took.count()) +
+                     " s; the MTA may have given up waiting (its milter timeout) and "
+                     "tempfailed the message");
+    }
+    return status;
 }
 
 // --- applying a rewrite ---------------------------------------------------
@@ -150,7 +210,8 @@ void apply(SMFICTX* ctx, const Session& session, const core::Rewrite& rewrite) {
         for (std::size_t offset = 0; offset < piece.size(); offset += kChunk) {
             const std::size_t length = std::min(kChunk, piece.size() - offset);
             // libmilter's prototype is not const-correct; it only reads the buffer.
-            auto* chunk = reinterpret_cast<unsigned char*>(const_cast<char*>(piece.data() + offset));
+            auto* chunk =
+                reinterpret_cast<unsigned char*>(const_cast<char*>(piece.data() + offset));
             check(smfi_replacebody(ctx, chunk, static_cast<int>(length)), "the body replacement");
         }
     });
@@ -386,31 +447,31 @@ sfsistat on_close(SMFICTX* ctx) {
 sfsistat cb_negotiate(SMFICTX* ctx, unsigned long f0, unsigned long f1, unsigned long f2,
                       unsigned long f3, unsigned long* p0, unsigned long* p1, unsigned long* p2,
                       unsigned long* p3) {
-    return guarded<on_negotiate>(ctx, f0, f1, f2, f3, p0, p1, p2, p3);
+    return guarded<on_negotiate, Stage::Negotiate>(ctx, f0, f1, f2, f3, p0, p1, p2, p3);
 }
 sfsistat cb_connect(SMFICTX* ctx, char* host, _SOCK_ADDR* addr) {
-    return guarded<on_connect>(ctx, host, addr);
+    return guarded<on_connect, Stage::Connect>(ctx, host, addr);
 }
 sfsistat cb_envfrom(SMFICTX* ctx, char** argv) {
-    return guarded<on_envfrom>(ctx, argv);
+    return guarded<on_envfrom, Stage::Mail>(ctx, argv);
 }
 sfsistat cb_envrcpt(SMFICTX* ctx, char** argv) {
-    return guarded<on_envrcpt>(ctx, argv);
+    return guarded<on_envrcpt, Stage::Rcpt>(ctx, argv);
 }
 sfsistat cb_header(SMFICTX* ctx, char* name, char* value) {
-    return guarded<on_header>(ctx, name, value);
+    return guarded<on_header, Stage::Header>(ctx, name, value);
 }
 sfsistat cb_eoh(SMFICTX* ctx) {
-    return guarded<on_eoh>(ctx);
+    return guarded<on_eoh, Stage::Eoh>(ctx);
 }
 sfsistat cb_body(SMFICTX* ctx, unsigned char* chunk, size_t length) {
-    return guarded<on_body>(ctx, chunk, length);
+    return guarded<on_body, Stage::Body>(ctx, chunk, length);
 }
 sfsistat cb_eom(SMFICTX* ctx) {
-    return guarded<on_eom>(ctx);
+    return guarded<on_eom, Stage::Eom>(ctx);
 }
 sfsistat cb_abort(SMFICTX* ctx) {
-    return guarded<on_abort>(ctx);
+    return guarded<on_abort, Stage::Abort>(ctx);
 }
 sfsistat cb_close(SMFICTX* ctx) {
     try {

@@ -1,8 +1,10 @@
 // callbacks.h - the libmilter callback table.
 //
 // Every callback goes through one trampoline: any exception becomes
-// SMFIS_TEMPFAIL with a "451 4.3.0" reply and one log line, so the MTA keeps
-// the message and retries; a message is never half-rewritten.
+// SMFIS_TEMPFAIL with a "451 4.3.0" reply and one log line (queue id, and the
+// recipient at RCPT), so the MTA keeps the message and retries; a message is
+// never half-rewritten. A callback that took 5 s or more (60 s for body and
+// end of message) is logged as slow: the MTA may have given up on it.
 //
 // Per stage:
 //  RCPT  resolve the recipient (rules, key map, keyring): a "require"
