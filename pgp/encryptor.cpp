@@ -136,6 +136,13 @@ void encrypt(gpgme_ctx_t ctx, std::vector<gpgme_key_t>& key_array, EncryptOption
 
 constexpr std::string_view kArmorStart = "-----BEGIN PGP MESSAGE-----";
 
+// GPGME reports success when gpg ends early without a word (killed, or a
+// broken install): only the missing output shows it.
+[[noreturn]] void throw_no_armor() {
+    throw EncryptionError("GnuPG engine " + engine_program() +
+                          " returned no ASCII-armored message (gpg failed or was killed)");
+}
+
 } // namespace
 
 std::string encrypt_armored(const std::string& gnupg_home, std::string_view plaintext,
@@ -148,7 +155,7 @@ std::string encrypt_armored(const std::string& gnupg_home, std::string_view plai
     encrypt(ctx.get(), key_array, options, plain.get(), cipher.get());
     std::string armored = take_contents(cipher.release());
     if (armored.find(kArmorStart) == std::string::npos) {
-        throw EncryptionError("GPGME returned no ASCII-armored message");
+        throw_no_armor();
     }
     return armored;
 }
@@ -171,7 +178,7 @@ void encrypt_armored_stream(const std::string& gnupg_home, const PlaintextSource
     plain.rethrow();
     cipher.rethrow();
     if (cipher.start().find(kArmorStart) == std::string::npos) {
-        throw EncryptionError("GPGME returned no ASCII-armored message");
+        throw_no_armor();
     }
 }
 

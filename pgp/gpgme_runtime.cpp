@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 
+#include <atomic>
 #include <clocale>
 #include <exception>
 #include <map>
@@ -71,15 +72,42 @@ Context new_context(const std::string& gnupg_home) {
 
 void ensure_gpgme_initialized() {
     static std::once_flag once;
-    static bool usable = false;
+    static std::atomic<bool> usable{false};
+    static std::mutex mutex;
     std::call_once(once, [] {
         gpgme_check_version(nullptr);
         gpgme_set_locale(nullptr, LC_CTYPE, std::setlocale(LC_CTYPE, nullptr));
         usable = gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP) == GPG_ERR_NO_ERROR;
     });
-    if (!usable) {
-        throw KeyringError("GPGME has no usable OpenPGP engine (is gnupg installed?)");
+    if (usable) {
+        return;
     }
+    // Not usable when first seen (gnupg being upgraded, or broken): look
+    // again on every use, so the daemon recovers without a restart. GPGME
+    // keeps the engine version it found first; setting the engine info anew
+    // makes it run "gpg --version" again.
+    const std::lock_guard lock(mutex);
+    if (!usable) {
+        gpgme_set_engine_info(GPGME_PROTOCOL_OpenPGP, nullptr, nullptr);
+        usable = gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP) == GPG_ERR_NO_ERROR;
+    }
+    if (!usable) {
+        throw KeyringError("GnuPG engine " + engine_program() +
+                           " is missing or does not run (gpg --version failed; is gnupg "
+                           "installed?)");
+    }
+}
+
+std::string engine_program() {
+    gpgme_engine_info_t info = nullptr;
+    if (gpgme_get_engine_info(&info) == GPG_ERR_NO_ERROR) {
+        for (; info != nullptr; info = info->next) {
+            if (info->protocol == GPGME_PROTOCOL_OpenPGP && info->file_name != nullptr) {
+                return info->file_name;
+            }
+        }
+    }
+    return "gpg";
 }
 
 std::string describe_error(const std::string& what, gpgme_error_t error) {

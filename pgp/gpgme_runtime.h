@@ -47,6 +47,9 @@ class PooledContext {
 // An OpenPGP context whose engine uses gnupg_home as its home directory.
 PooledContext make_context(const std::string& gnupg_home);
 
+// The gpg program GPGME runs (a path), for error reports.
+std::string engine_program();
+
 // "what: gpgme's message" for error reports.
 std::string describe_error(const std::string& what, gpgme_error_t error);
 
