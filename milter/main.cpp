@@ -9,14 +9,18 @@
 // Then libmilter serves connections on its own thread while the main thread
 // waits for signals: SIGHUP reloads the configuration (a bad one is logged and
 // the old one kept), SIGTERM/SIGINT stop accepting connections and give open
-// ones time to finish before exiting.
+// ones time to finish before exiting. Under systemd (Type=notify) each of
+// those steps is reported: READY=1 once listening, RELOADING=1 and READY=1
+// around a reload, STOPPING=1 on shutdown.
 #include "milter/callbacks.h"
 #include "milter/config_check.h"
+#include "milter/libmilter_signal_thread.h"
 #include "milter/log.h"
 #include "milter/options.h"
 #include "milter/pid_file.h"
 #include "milter/privileges.h"
 #include "milter/runtime.h"
+#include "milter/systemd_notify.h"
 #include "version.h"
 
 #include <fcntl.h>
@@ -26,9 +30,9 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <future>
 #include <csignal>
 #include <cstdio>
+#include <future>
 #include <iostream>
 #include <thread>
 
@@ -97,22 +101,43 @@ void reload(const Options& options) {
     }
 }
 
+volatile std::sig_atomic_t reload_requested = 0;
+
+extern "C" void request_reload(int) {
+    reload_requested = 1;
+}
+
 // The main thread's job once libmilter runs: wait for signals.
+//
+// SIGHUP is caught by a handler on this thread, not sigwaited: libmilter's
+// own signal thread sigwaits on SIGHUP too and takes it as "stop". The kernel
+// hands a process-directed signal to the main thread when that thread has it
+// unblocked (see libmilter_signal_thread.h for the one moment it does not),
+// so a reload reaches libmilter neither at start nor during another reload.
 int serve(const Options& options) {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGHUP);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    // Blocked here before any thread exists, so every thread inherits it and
-    // the main thread, waiting in sigwait, is the one that receives them.
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    sigset_t hangup;
+    sigemptyset(&hangup);
+    sigaddset(&hangup, SIGHUP);
+    // Blocked here before libmilter's threads exist, so they all inherit it
+    // and the main thread, waiting in sigtimedwait, is the one that receives
+    // SIGTERM and SIGINT; SIGHUP is unblocked on this thread alone below.
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    pthread_sigmask(SIG_BLOCK, &hangup, nullptr);
+    struct sigaction on_hangup {};
+    on_hangup.sa_handler = request_reload;
+    sigemptyset(&on_hangup.sa_mask);
+    sigaction(SIGHUP, &on_hangup, nullptr);
 
     // Shared with the libmilter thread, which may outlive this function when
     // libmilter does not stop in time.
     auto milter_status = std::make_shared<std::promise<int>>();
     auto stopped = milter_status->get_future();
     const pthread_t main_thread = pthread_self();
+    const auto tasks_before_libmilter = tasks_now();
     std::thread milter([milter_status, main_thread] {
         const int status = smfi_main();
         // Wake the main thread if libmilter stopped by itself. Sent to that
@@ -121,16 +146,27 @@ int serve(const Options& options) {
         pthread_kill(main_thread, SIGTERM);
         milter_status->set_value(status);
     });
+    pthread_sigmask(SIG_UNBLOCK, &hangup, nullptr);
+    if (!wait_for_libmilter_signal_thread(tasks_before_libmilter, std::chrono::seconds(2))) {
+        log::debug("libmilter's signal thread not seen waiting; reporting ready anyway");
+    }
+    notify_ready();
     for (;;) {
-        int signal = 0;
-        if (sigwait(&signals, &signal) != 0) {
-            continue;
-        }
-        if (signal == SIGHUP) {
+        // The handler interrupts the wait (EINTR); the tick covers a SIGHUP
+        // that another thread's handler caught.
+        const timespec tick{0, 250'000'000};
+        const int signal = sigtimedwait(&stop_signals, nullptr, &tick);
+        if (reload_requested != 0) {
+            reload_requested = 0;
+            notify_reloading();
             reload(options);
+            notify_ready();
+        }
+        if (signal != SIGTERM && signal != SIGINT) {
             continue;
         }
         log::info(std::string("stopping on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
+        notify_stopping();
         smfi_stop();
         break;
     }
