@@ -11,7 +11,9 @@ namespace mailveil::keys {
 namespace {
 
 KeyAddresses addresses_of(gpgme_key_t key) {
-    KeyAddresses entry{key->fpr != nullptr ? key->fpr : "", {}};
+    KeyAddresses entry{key->fpr != nullptr ? key->fpr : "",
+                       key->subkeys != nullptr ? key->subkeys->expires : 0,
+                       {}};
     for (gpgme_user_id_t uid = key->uids; uid != nullptr; uid = uid->next) {
         if (uid->address == nullptr || *uid->address == '\0') {
             continue;

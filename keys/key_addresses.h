@@ -7,6 +7,7 @@
 // Failure: throws KeyringError when GnuPG cannot list the keyring.
 #pragma once
 
+#include <ctime>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,7 @@ struct UserIdAddress {
 
 struct KeyAddresses {
     std::string fingerprint;
+    std::time_t primary_expires = 0;      // 0: never
     std::vector<UserIdAddress> addresses; // in the key's user ID order, no repeats
 };
 

@@ -10,9 +10,9 @@ std::string date_text(std::time_t when) {
     return text;
 }
 
-std::string expiry_text(const pgp::KeySummary& key) {
+std::string expiry_text(const pgp::KeySummary& key, std::time_t primary_expires) {
     if (!key.usable) {
-        return "-";
+        return key.why_not == "expired" && primary_expires > 0 ? date_text(primary_expires) : "-";
     }
     return key.expires == 0 ? "never" : date_text(key.expires);
 }

@@ -18,8 +18,9 @@ inline constexpr int kExitRcptRefused = 3; // check: refused at RCPT (require wi
 
 std::string date_text(std::time_t when);
 
-// "never", or the date encryption to the key stops; "-" when not usable.
-std::string expiry_text(const pgp::KeySummary& key);
+// "never", or the date encryption to the key stops; for a key that is not
+// usable, the date it expired (primary_expires, when that is why) or "-".
+std::string expiry_text(const pgp::KeySummary& key, std::time_t primary_expires = 0);
 
 // "usable" or "not usable: revoked" (expired, disabled, ...).
 std::string status_text(const pgp::KeySummary& key);

@@ -10,9 +10,9 @@ namespace mailveil::keys {
 
 int list_keys(const pgp::Keyring& keyring, std::ostream& out) {
     const auto summaries = keyring.list_keys();
-    std::map<std::string, std::vector<UserIdAddress>> addresses;
+    std::map<std::string, KeyAddresses> details;
     for (auto& key : list_key_addresses(keyring.home())) {
-        addresses[key.fingerprint] = std::move(key.addresses);
+        details[key.fingerprint] = std::move(key);
     }
     if (summaries.empty()) {
         out << "keyring " << keyring.home() << " holds no key\n";
@@ -25,14 +25,16 @@ int list_keys(const pgp::Keyring& keyring, std::ostream& out) {
     };
     line("ADDRESS", "FINGERPRINT", "EXPIRES", "STATUS");
     for (const auto& key : summaries) {
-        const auto& uids = addresses[key.fingerprint];
+        const auto& detail = details[key.fingerprint];
+        const std::string expires = expiry_text(key, detail.primary_expires);
+        const auto& uids = detail.addresses;
         if (uids.empty()) {
-            line("(no address)", key.fingerprint, expiry_text(key), status_text(key));
+            line("(no address)", key.fingerprint, expires, status_text(key));
         }
         for (const auto& uid : uids) {
             // The daemon skips revoked or invalid user IDs: no mail to that address.
             const bool skipped = key.usable && !uid.matched_by_daemon;
-            line(uid.address, key.fingerprint, skipped ? "-" : expiry_text(key),
+            line(uid.address, key.fingerprint, skipped ? "-" : expires,
                  skipped ? "not usable: user ID revoked or invalid" : status_text(key));
         }
     }

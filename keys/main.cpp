@@ -60,9 +60,10 @@ int run(const Options& options, const config::Settings& settings) {
     pgp::ensure_gpgme_initialized();
     const AgentGuard agent_guard(settings.keyring);
     switch (options.command) {
-    case Command::Import:
-        pgp::Keyring(settings.keyring); // a readable directory, checked as for the daemon
-        return import_keys(settings.keyring, key_data, std::cout, std::cerr);
+    case Command::Import: {
+        const pgp::Keyring keyring(settings.keyring); // a readable directory, as for the daemon
+        return import_keys(keyring.home(), key_data, std::cout, std::cerr);
+    }
     case Command::List:
         return list_keys(pgp::Keyring(settings.keyring), std::cout);
     case Command::Remove:

@@ -197,7 +197,7 @@ class KeysTest(unittest.TestCase):
         self.assertEqual(rows[("alice@example.org", self.keys["alice"].fingerprint)],
                          ("never", "usable"))
         self.assertEqual(rows[("erin@example.org", self.keys["erin"].fingerprint)],
-                         ("-", "not usable: expired"))
+                         ("2020-01-02", "not usable: expired"))
         self.assertEqual(rows[("rob@example.org", self.keys["rob"].fingerprint)],
                          ("-", "not usable: revoked"))
         self.assertEqual(len(rows), 3)
