@@ -48,6 +48,12 @@ void become_keyring_owner(const config::Settings& settings, bool create_keyring)
         make_keyring(settings.keyring, &run_as);
     }
     milter::drop_privileges(run_as);
+    if (exists(settings.keyring) && ::access(settings.keyring.c_str(), R_OK | X_OK) != 0) {
+        throw std::runtime_error("keyring " + settings.keyring + " is not readable by user " +
+                                 run_as.user + " (" + std::strerror(errno) +
+                                 "); give it to that user: chown -R " + run_as.user + " " +
+                                 settings.keyring);
+    }
 }
 
 } // namespace mailveil::keys

@@ -348,6 +348,13 @@ class KeysTest(unittest.TestCase):
         self.assertEqual(code, 2, out + err)
         self.assertIn("cannot read", err)
 
+        if self.owner:  # a keyring root made by hand: the run-as user cannot read it
+            os.mkdir(self.keyring, 0o700)
+            code, out, err = self.keys_tool("list")
+            self.assertEqual(code, 2, out + err)
+            self.assertIn("not readable by user %s" % RUN_AS, err)
+            self.assertIn("chown -R %s %s" % (RUN_AS, self.keyring), err)
+
 
 if __name__ == "__main__":
     unittest.main()
