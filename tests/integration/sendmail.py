@@ -89,6 +89,10 @@ define(`confHELP_FILE', `')dnl
 define(`confFORWARD_PATH', `')dnl
 define(`confAUTH_MECHANISMS', `')dnl
 define(`confDONT_PROBE_INTERFACES', `True')dnl
+dnl A test machine may be busy (parallel builds): never queue or refuse for load.
+define(`confQUEUE_LA', `9999')dnl
+define(`confREFUSE_LA', `9999')dnl
+define(`confDELAY_LA', `9999')dnl
 define(`confLOG_LEVEL', `14')dnl
 define(`confMILTER_LOG_LEVEL', `14')dnl
 define(`_DEF_LOCAL_MAILER_FLAGS', `lsDFMq')dnl
