@@ -3,6 +3,7 @@
 #include "core/errors.h"
 #include "mime/gmime_handles.h"
 #include "mime/gmime_runtime.h"
+#include "mime/line_endings.h"
 
 namespace mailveil::mime {
 namespace {
@@ -21,9 +22,8 @@ std::string byte_array_string(GMimeStream* stream) {
     return std::string(reinterpret_cast<const char*>(array->data), array->len);
 }
 
-} // namespace
-
-EncryptedBody write_pgp_mime_body(std::string_view armored_ciphertext, bool crlf) {
+// The body GMime writes around this payload text.
+EncryptedBody write_with_gmime(std::string_view armored_ciphertext, bool crlf) {
     ensure_gmime_initialized();
 
     auto multipart = adopt(g_mime_multipart_new_with_subtype("encrypted"));
@@ -64,9 +64,25 @@ EncryptedBody write_pgp_mime_body(std::string_view armored_ciphertext, bool crlf
     return {std::move(content_type), byte_array_string(out.get())};
 }
 
+} // namespace
+
+// GMime writes the frame only: passing megabytes of armor through its stream
+// filters cost more than all the rest of the MIME work on a large message.
+EncryptedBody write_pgp_mime_body(std::string_view armored_ciphertext, bool crlf) {
+    auto frame = write_pgp_mime_frame(crlf);
+    std::string body = std::move(frame.before);
+    if (crlf) {
+        body.append(to_crlf(armored_ciphertext));
+    } else {
+        body.append(armored_ciphertext);
+    }
+    body.append(frame.after);
+    return {std::move(frame.content_type), std::move(body)};
+}
+
 EncryptedFrame write_pgp_mime_frame(bool crlf) {
     constexpr std::string_view kPlaceholder = "-----MAILVEIL ARMOR PLACEHOLDER-----";
-    auto body = write_pgp_mime_body(std::string(kPlaceholder) + "\n", crlf);
+    auto body = write_with_gmime(std::string(kPlaceholder) + "\n", crlf);
     const std::size_t at = body.body.find(kPlaceholder);
     const std::size_t line_end = body.body.find('\n', at);
     if (at == std::string::npos || line_end == std::string::npos) {
