@@ -14,9 +14,9 @@
 namespace {
 
 constexpr std::string_view kCharsets[] = {
-    "",           "utf-8",     "windows-1252", "iso-8859-1", "us-ascii",  "ISO-2022-JP",
-    "Shift_JIS",  "gb2312",    "euc-kr",       "big5",       "utf-16le",  "koi8-r",
-    "euc-jp",     "gb18030",   "default",      "x-garbage",
+    "",          "utf-8",   "windows-1252", "iso-8859-1", "us-ascii", "ISO-2022-JP",
+    "Shift_JIS", "gb2312",  "euc-kr",       "big5",       "utf-16le", "koi8-r",
+    "euc-jp",    "gb18030", "default",      "x-garbage",
 };
 
 void require_utf8(const std::string& s) {
