@@ -10,7 +10,10 @@
 // ranges of the file instead of copies; body() is unavailable (body_stream()
 // reads it) and the memory used stays small whatever the body's size.
 //
-// Failure: parse() throws MessageError when GMime cannot build a message.
+// Failure: parse() throws MessageError when GMime cannot build a message, and
+// before parsing when more than kMaxDelimiterLines lines start with "--": so
+// many possible MIME parts (or nesting levels) would cost GMime memory and
+// time out of all proportion to the message's size.
 #pragma once
 
 #include "mime/gmime_handles.h"
@@ -21,6 +24,8 @@
 #include <vector>
 
 namespace mailveil::mime {
+
+inline constexpr std::size_t kMaxDelimiterLines = 10000;
 
 struct HeaderField {
     std::string name;     // as written in the message

@@ -130,6 +130,38 @@ TEST_CASE("ParsedMessage rejects bytes that are no message", "[parsed-message]")
     CHECK_THROWS_AS(ParsedMessage::parse("no header here\n"), mailveil::MessageError);
 }
 
+namespace {
+
+// A multipart/mixed message of `parts` header-less parts, split across chunks
+// the way a line may be split: "--" at the very end of a chunk counts too.
+std::string many_parts_message(std::size_t parts) {
+    std::string message = "From: a@example.org\nMIME-Version: 1.0\n"
+                          "Content-Type: multipart/mixed; boundary=\"p\"\n\n";
+    for (std::size_t i = 0; i < parts; ++i) {
+        message += "--p\n\nx\n";
+    }
+    return message;
+}
+
+} // namespace
+
+TEST_CASE("ParsedMessage refuses more possible MIME delimiters than it parses safely",
+          "[parsed-message]") {
+    using mailveil::mime::kMaxDelimiterLines;
+    // The close delimiter makes one more line that starts with "--".
+    CHECK(ParsedMessage::parse(many_parts_message(kMaxDelimiterLines - 1) + "--p--\n").top_part() !=
+          nullptr);
+    CHECK_THROWS_WITH(ParsedMessage::parse(many_parts_message(kMaxDelimiterLines) + "--p--\n"),
+                      Catch::Contains("more than 10000 lines start with \"--\""));
+    CHECK_THROWS_AS(ParsedMessage::parse(many_parts_message(100000)), mailveil::MessageError);
+    // "--" inside a line is no delimiter.
+    std::string text = "From: a@example.org\n\n";
+    for (std::size_t i = 0; i <= kMaxDelimiterLines; ++i) {
+        text += "a -- b\n";
+    }
+    CHECK_NOTHROW(ParsedMessage::parse(text));
+}
+
 TEST_CASE("ParsedMessage views stay valid after the message is moved", "[parsed-message]") {
     auto original = ParsedMessage::parse(sample_message(false));
     const ParsedMessage moved = std::move(original);

@@ -66,6 +66,18 @@ std::string decrypted_output(const mime::ParsedMessage& message, const core::Out
 
 } // namespace
 
+TEST_CASE("spool: too many possible MIME delimiters in the spooled body are refused", "[spool]") {
+    ScratchDir dir;
+    std::string message = "From: a@example.org\nMIME-Version: 1.0\n"
+                          "Content-Type: multipart/mixed; boundary=\"p\"\n\n";
+    for (std::size_t i = 0; i < mime::kMaxDelimiterLines; ++i) {
+        message += "--p\n\nx\n";
+    }
+    CHECK_NOTHROW(spooled(message, dir.path));
+    CHECK_THROWS_AS(spooled(message + "--p--\n", dir.path), MessageError);
+    CHECK(dir.entries() == 0);
+}
+
 TEST_CASE("spool: a spool file holds what was appended and has no name", "[spool]") {
     ScratchDir dir;
     {
