@@ -1,5 +1,6 @@
 #include "core/engine.h"
 
+#include "core/errors.h"
 #include "core/html_step.h"
 #include "core/spooled_encryption.h"
 #include "mime/classify.h"
@@ -110,6 +111,12 @@ Outcome Engine::decide(const mime::ParsedMessage& message,
     const std::size_t count = resolutions.size();
     if (auto decision = decide_by_recipients(resolutions)) {
         return settled_by_recipients(message, std::move(*decision));
+    }
+    // Header fields stay outside the encryption: one that hides line breaks
+    // from GMime could carry the whole message past it in clear.
+    if (mime::header_has_bare_cr(message)) {
+        throw MessageError("a header field contains a bare CR (not followed by LF); "
+                           "its text would stay outside the encryption");
     }
     const auto keys = distinct_keys(resolutions);
     // The HTML step first; the payload is built from its result.

@@ -84,6 +84,18 @@ bool is_content_header(std::string_view name) {
     return name.size() > prefix.size() && header_name_equals(name.substr(0, prefix.size()), prefix);
 }
 
+bool header_has_bare_cr(const ParsedMessage& message) {
+    return std::any_of(message.headers().begin(), message.headers().end(), [](const auto& field) {
+        const std::string_view raw = field.raw;
+        for (auto cr = raw.find('\r'); cr != std::string_view::npos; cr = raw.find('\r', cr + 1)) {
+            if (cr + 1 == raw.size() || raw[cr + 1] != '\n') {
+                return true;
+            }
+        }
+        return false;
+    });
+}
+
 ParsedMessage ParsedMessage::parse(std::string bytes) {
     ensure_gmime_initialized();
     DelimiterLineCounter delimiters;

@@ -80,5 +80,9 @@ class ParsedMessage {
 bool header_name_equals(std::string_view a, std::string_view b);
 // True for "Content-*" header names (case-insensitive).
 bool is_content_header(std::string_view name);
+// True when a top-level header field holds a CR that does not start a CRLF.
+// RFC 5322 allows CR nowhere else; GMime reads such a field as one value,
+// while a reader that takes the CR for a line end sees more fields or a body.
+bool header_has_bare_cr(const ParsedMessage& message);
 
 } // namespace mailveil::mime

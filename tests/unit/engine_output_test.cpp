@@ -2,6 +2,7 @@
 // for, the RFC 3156 structure a client sees, and the outer header section
 // (every non-Content field kept byte for byte, line ends as received).
 #include "core/engine.h"
+#include "core/errors.h"
 #include "helpers/engine_run.h"
 #include "helpers/raw_message.h"
 #include "helpers/test_env.h"
@@ -146,7 +147,8 @@ TEST_CASE("engine: the output keeps the line ends of the input", "[engine]") {
 }
 
 TEST_CASE("engine: with header protection the Subject is hidden outside", "[engine]") {
-    const auto run = encrypt_with_engine(sample("engine/plain-utf8.eml", false), {"bob@example.org"});
+    const auto run =
+        encrypt_with_engine(sample("engine/plain-utf8.eml", false), {"bob@example.org"});
     REQUIRE(run.outcome.rewrite.has_value());
     REQUIRE(run.outcome.rewrite->changed.size() == 1);
     CHECK(run.outcome.rewrite->changed[0].name == "Subject");
@@ -157,4 +159,22 @@ TEST_CASE("engine: with header protection the Subject is hidden outside", "[engi
     CHECK(run.decrypted.plaintext.find("\r\nSubject: Gr\xC3\xBC\xC3\x9F"
                                        "e aus K\xC3\xB6ln") != std::string::npos);
     CHECK(run.decrypted.plaintext.find("HP-Outer: Subject: [...]\r\n") != std::string::npos);
+}
+
+TEST_CASE("engine: a header with bare CR line ends is refused, never kept in clear", "[engine]") {
+    // GMime reads this as one From field holding every other line: kept
+    // outside the encryption, it would carry the text to the keyed recipient.
+    const std::string message = "From: a@example.org\rTo: bob@example.org\rSubject: s\r\r"
+                                "secret text\r";
+    const auto engine = test_engine();
+    CHECK_THROWS_AS(engine.process(message, {"bob@example.org"}), mailveil::MessageError);
+    // Passed mail is not the engine's to refuse: it leaves as it came.
+    const auto passed = engine.process(message, {"nobody@example.net"});
+    CHECK(passed.decision.verdict == Verdict::Passed);
+    CHECK_FALSE(passed.rewrite.has_value());
+    // A CR that starts a CRLF is a line end, and a bare CR in the body is encrypted with it.
+    CHECK(
+        engine
+            .process("From: a@example.org\r\nSubject: s\r\n\r\nbody\rmore\r\n", {"bob@example.org"})
+            .decision.verdict == Verdict::Encrypted);
 }
