@@ -1,0 +1,3 @@
+// main.cpp - Catch2 runner for the mailveil-keys unit tests.
+#define CATCH_CONFIG_MAIN
+#include <catch2/catch.hpp>
