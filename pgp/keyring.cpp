@@ -86,6 +86,25 @@ class LookupCache {
     std::map<std::string, Entry> entries_;
 };
 
+// One fingerprint the last key count saw, so a lookup that lists nothing at
+// all can ask GnuPG for a key that is surely there: GPGME reports a gpg that
+// died without a word as an empty listing, and "no key" would send plaintext.
+class KnownKey {
+  public:
+    void remember(const char* fingerprint) {
+        const std::lock_guard lock(mutex_);
+        fingerprint_ = fingerprint != nullptr ? fingerprint : "";
+    }
+    std::string fingerprint() const {
+        const std::lock_guard lock(mutex_);
+        return fingerprint_;
+    }
+
+  private:
+    mutable std::mutex mutex_;
+    std::string fingerprint_;
+};
+
 bool key_is_usable_for(gpgme_key_t key, std::string_view recipient, std::time_t now) {
     return has_matching_user_id(key, recipient) && key_can_encrypt_now(key, now);
 }
@@ -104,7 +123,7 @@ bool key_can_encrypt_now(gpgme_key_t key, std::time_t now) {
 
 Keyring::Keyring(std::string gnupg_home)
     : home_(std::move(gnupg_home)), health_(std::make_shared<KeyringHealth>(home_)),
-      cache_(std::make_shared<LookupCache>()) {
+      cache_(std::make_shared<LookupCache>()), known_key_(std::make_shared<KnownKey>()) {
     struct stat info {};
     if (home_.empty() || ::stat(home_.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
         throw KeyringError("keyring " + home_ + " is not a directory");
@@ -120,8 +139,28 @@ std::uint64_t Keyring::check_health() const {
 
 std::size_t Keyring::count_keys() const {
     std::size_t count = 0;
-    for_each_key(nullptr, [&count](const Key&) { ++count; });
+    for_each_key(nullptr, [&](const Key& key) {
+        if (count++ == 0) {
+            known_key_->remember(key.get()->fpr);
+        }
+    });
     return count;
+}
+
+void Keyring::confirm_engine_answers() const {
+    const std::string fingerprint = known_key_->fingerprint();
+    PooledContext ctx = make_context(home_);
+    gpgme_key_t raw = nullptr;
+    const gpgme_error_t err = fingerprint.empty()
+                                  ? gpg_error(GPG_ERR_NO_PUBKEY)
+                                  : gpgme_get_key(ctx.get(), fingerprint.c_str(), &raw, 0);
+    if (err != GPG_ERR_NO_ERROR) {
+        throw KeyringError(describe_error("GnuPG engine " + engine_program() +
+                                              " finds no key at all in " + home_ +
+                                              ", not even one counted there before",
+                                          err));
+    }
+    Key::adopt(raw);
 }
 
 void Keyring::for_each_key(const char* pattern,
@@ -168,7 +207,9 @@ std::optional<RecipientKey> Keyring::look_up(const std::string& address) const {
     const std::string pattern = "<" + address + ">";
     const std::time_t now = std::time(nullptr);
     std::optional<RecipientKey> best;
+    bool listed_any = false;
     for_each_key(pattern.c_str(), [&](const Key& key) {
+        listed_any = true;
         if (!key_is_usable_for(key.get(), address, now)) {
             return;
         }
@@ -178,6 +219,9 @@ std::optional<RecipientKey> Keyring::look_up(const std::string& address) const {
             best = std::move(candidate);
         }
     });
+    if (!listed_any) {
+        confirm_engine_answers();
+    }
     return best;
 }
 
@@ -188,7 +232,11 @@ Keyring::find_usable_key_by_fingerprint(std::string_view recipient,
     PooledContext ctx = make_context(home_);
     gpgme_key_t raw = nullptr;
     const gpgme_error_t err = gpgme_get_key(ctx.get(), fingerprint.c_str(), &raw, 0);
-    if (gpgme_err_code(err) == GPG_ERR_EOF || gpgme_err_code(err) == GPG_ERR_AMBIGUOUS_NAME) {
+    if (gpgme_err_code(err) == GPG_ERR_EOF) {
+        confirm_engine_answers();
+        return std::nullopt;
+    }
+    if (gpgme_err_code(err) == GPG_ERR_AMBIGUOUS_NAME) {
         return std::nullopt;
     }
     if (err != GPG_ERR_NO_ERROR) {

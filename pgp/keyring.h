@@ -18,7 +18,10 @@
 // Thread safety: a Keyring may be shared; every lookup uses its own context.
 // Failure: throws KeyringError when the home is missing or GnuPG fails, and
 // before any lookup when the public keyring is gone, corrupt or empty (see
-// keyring_health.h): "no key" must never be a broken keyring's answer.
+// keyring_health.h): "no key" must never be a broken keyring's answer. Nor a
+// broken engine's: a lookup that lists nothing at all is trusted only once
+// GnuPG still finds a key counted in the keyring before (one more gpg run
+// for an address without a key, remembered like any lookup).
 #pragma once
 
 #include "pgp/gpgme_handles.h"
@@ -52,6 +55,7 @@ struct KeySummary {
 };
 
 class LookupCache;
+class KnownKey;
 
 class Keyring {
   public:
@@ -76,12 +80,15 @@ class Keyring {
     std::uint64_t check_health() const;
     std::optional<RecipientKey> look_up(const std::string& address) const;
     std::size_t count_keys() const;
+    // Throws KeyringError unless GnuPG still finds a key count_keys() saw.
+    void confirm_engine_answers() const;
     // Lists keys matching pattern (nullptr: all); throws KeyringError on failure.
     void for_each_key(const char* pattern, const std::function<void(const Key&)>& visit) const;
 
     std::string home_;
     std::shared_ptr<KeyringHealth> health_;
     std::shared_ptr<LookupCache> cache_;
+    std::shared_ptr<KnownKey> known_key_;
 };
 
 // Exposed for tests: the rules above applied to one listed key.
