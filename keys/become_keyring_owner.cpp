@@ -2,11 +2,13 @@
 
 #include "milter/privileges.h"
 
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <iostream>
 #include <stdexcept>
 
 namespace mailveil::keys {
@@ -31,9 +33,16 @@ void make_keyring(const std::string& path, const milter::RunAs* owner) {
 
 } // namespace
 
-void become_keyring_owner(const config::Settings& settings, bool create_keyring) {
+void become_keyring_owner(const config::Settings& settings, bool writes, bool create_keyring) {
     const bool create = create_keyring && !exists(settings.keyring);
     if (::geteuid() != 0) {
+        const passwd* self = ::getpwuid(::geteuid());
+        if (writes && (self == nullptr || settings.user != self->pw_name)) {
+            std::cerr << "mailveil-keys: note: not root, so acting as "
+                      << (self != nullptr ? self->pw_name : std::to_string(::geteuid()))
+                      << ", not as user = " << settings.user
+                      << "; what is written to the keyring belongs to this user\n";
+        }
         if (create) {
             make_keyring(settings.keyring, nullptr);
         }
