@@ -54,9 +54,8 @@ std::string read_key_input(const std::string& name) {
 }
 
 int run(const Options& options, const config::Settings& settings) {
-    const std::string key_data =
-        options.command == Command::Import ? read_key_input(options.argument) : std::string();
     const bool import = options.command == Command::Import;
+    const std::string key_data = import ? read_key_input(options.argument) : std::string();
     become_keyring_owner(settings, import || options.command == Command::Remove, import);
     pgp::ensure_gpgme_initialized();
     const AgentGuard agent_guard(settings.keyring);
