@@ -65,6 +65,8 @@ class MailveilDaemon:
         self.gnupg_home = gnupg_home
         self.log_path = log_path
         self.process = None
+        # run the daemon through this, e.g. ["unshare", "--mount"] (it must exec it)
+        self.command_prefix = []
 
     @property
     def socket_spec(self):
@@ -76,8 +78,9 @@ class MailveilDaemon:
         hand_keyring_to(user, self.gnupg_home)
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [self.binary, "-f", "-p", self.socket_spec, "-k", self.gnupg_home,
-                 "-u", RUN_AS_USER, "-P", ""]
+                self.command_prefix
+                + [self.binary, "-f", "-p", self.socket_spec, "-k", self.gnupg_home,
+                   "-u", RUN_AS_USER, "-P", ""]
                 + (["-c", self.config_path] if self.config_path else []),
                 stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
         with open(self.log_path + ".pid", "w") as out:
