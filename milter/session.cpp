@@ -10,6 +10,7 @@ void Session::reset_message() {
     runtime_.reset();
     authenticated_ = false;
     recipients_.clear();
+    held_failure_.reset();
     recipient_class_.reset();
     headers_.clear();
     body_.clear();

@@ -33,6 +33,10 @@ class Session {
     // Connection facts.
     void set_header_leading_space(bool on) { header_leading_space_ = on; }
     bool header_leading_space() const { return header_leading_space_; }
+    // SMFIP_NR_HDR: the MTA sends header fields without waiting for a reply
+    // to each (one round trip per field saved, which a busy MTA feels).
+    void set_header_no_reply(bool on) { header_no_reply_ = on; }
+    bool header_no_reply() const { return header_no_reply_; }
     void set_daemon_name(std::string name) { daemon_name_ = std::move(name); }
     const std::string& daemon_name() const { return daemon_name_; }
     void set_client_kind(ClientKind kind) { client_kind_ = kind; }
@@ -52,6 +56,10 @@ class Session {
     void set_recipient_class(bool encryptable) { recipient_class_ = encryptable; }
 
     void add_header(std::string name, std::string value);
+    // A failure in a step that cannot answer (a header with SMFIP_NR_HDR);
+    // end of headers answers for it with a tempfail.
+    void hold_failure(std::string reason) { held_failure_ = std::move(reason); }
+    const std::optional<std::string>& held_failure() const { return held_failure_; }
     // Appends unless the message has grown past limit (0: none); then the
     // body is dropped and oversized() is true for the rest of the message.
     // A body that grows past the configuration's spool_threshold moves to a
@@ -72,12 +80,14 @@ class Session {
     std::string header_section() const;
 
     bool header_leading_space_ = false;
+    bool header_no_reply_ = false;
     std::string daemon_name_;
     ClientKind client_kind_ = ClientKind::Smtp;
 
     std::shared_ptr<const Runtime> runtime_;
     bool authenticated_ = false;
     std::vector<core::Resolution> recipients_;
+    std::optional<std::string> held_failure_;
     std::optional<bool> recipient_class_;
     std::vector<ReceivedHeader> headers_;
     std::string body_;
