@@ -1,6 +1,7 @@
 #include "config/settings.h"
 
 #include <functional>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -62,6 +63,10 @@ std::uint64_t parse_size(const ConfigEntry& entry) {
         factor = 1024ull * 1024 * 1024;
     } else if (!unit.empty()) {
         entry.fail("unknown size unit \"" + unit + "\" (use k, M or G)");
+    }
+    // Wrapped around, 17179869184G would be 0: no size limit at all.
+    if (number > std::numeric_limits<std::uint64_t>::max() / factor) {
+        entry.fail("\"" + v + "\" is too large");
     }
     return number * factor;
 }

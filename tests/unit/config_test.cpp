@@ -82,6 +82,11 @@ TEST_CASE("config: errors name the file and line", "[config]") {
     CHECK_THAT(error_of("\n\nhide_recipients = maybe\n"),
                Catch::Contains(":3: hide_recipients: expected yes or no"));
     CHECK_THAT(error_of("max_message_size = 10X\n"), Catch::Contains("unknown size unit"));
+    // 2^34 G is 2^64 bytes: it must not wrap around to 0, "no limit".
+    CHECK_THAT(error_of("max_message_size = 17179869184G\n"), Catch::Contains("is too large"));
+    CHECK_THAT(error_of("spool_threshold = 18446744073709551615k\n"),
+               Catch::Contains("is too large"));
+    CHECK(error_of("max_message_size = 17179869183G\n") == "(no error)");
     CHECK_THAT(error_of("mixed_recipients = sometimes\n"),
                Catch::Contains("expected one of plaintext, split, tempfail"));
     CHECK_THAT(error_of("keyring = relative/dir\n"), Catch::Contains("must be an absolute path"));
