@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -76,6 +77,17 @@ core::EngineSettings settings_for(std::uint8_t options, std::uint8_t recipients)
     }
     settings.html_wrap_width = (recipients & 0x80) ? 20 : 72;
     return settings;
+}
+
+// One engine per settings combination, kept: its keyring caches lookups,
+// which saves a gpg process per recipient and input.
+const core::Engine& engine_for(std::uint8_t options, std::uint8_t recipients) {
+    static std::map<int, std::unique_ptr<core::Engine>> engines;
+    auto& engine = engines[(options & 0x7F) << 3 | recipients >> 5];
+    if (!engine) {
+        engine = std::make_unique<core::Engine>(settings_for(options, recipients));
+    }
+    return *engine;
 }
 
 std::vector<std::string> recipients_for(std::uint8_t mask, std::string& message) {
@@ -161,7 +173,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string bytes(reinterpret_cast<const char*>(data + 2), size - 2);
     const auto recipients = recipients_for(data[1], bytes);
     try {
-        const core::Engine engine(settings_for(options, data[1]));
+        const core::Engine& engine = engine_for(options, data[1]);
         const auto message =
             (options & 0x80) ? parse_spooled(bytes) : mime::ParsedMessage::parse(bytes);
         check(message, engine.process(message, recipients));
