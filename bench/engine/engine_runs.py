@@ -31,8 +31,9 @@ def parse_lines(text):
     return rows
 
 
-def run_engine_bench(binary, keyring, recipient, files, seconds, threads=1):
-    command = [binary, "-k", keyring, "-r", recipient, "-t", str(threads), "-s", str(seconds)]
+def run_engine_bench(binary, keyring, recipient, files, seconds, threads=1, run_as=()):
+    command = list(run_as) + [binary, "-k", keyring, "-r", recipient, "-t", str(threads),
+                              "-s", str(seconds)]
     result = subprocess.run(command + list(files), capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError("%s failed (exit %d): %s" % (" ".join(command), result.returncode,
@@ -59,18 +60,22 @@ def per_size(rows, sizes):
     return table
 
 
-def engine_figures(binary, keyring, recipient, files, sizes, seconds, thread_file,
-                   thread_counts):
-    rows = run_engine_bench(binary, keyring, recipient, files, seconds)
+def parallel_figures(binary, keyring, recipient, thread_file, seconds, thread_counts,
+                     run_as=()):
+    """{threads: {loop: messages/s}} on one file."""
     parallel = {}
     for threads in thread_counts:
         (engine, gpgme) = sorted(run_engine_bench(binary, keyring, recipient, [thread_file],
-                                                  seconds, threads),
+                                                  seconds, threads, run_as),
                                  key=lambda r: r["loop"])
         parallel[threads] = {"engine": engine["messages"] / engine["seconds"],
                              "gpgme": gpgme["messages"] / gpgme["seconds"]}
-    return {"rows": rows, "sizes": per_size(rows, sizes), "parallel": parallel,
-            "thread_file": os.path.basename(thread_file)}
+    return parallel
+
+
+def engine_figures(binary, keyring, recipient, files, sizes, seconds):
+    rows = run_engine_bench(binary, keyring, recipient, files, seconds)
+    return {"rows": rows, "sizes": per_size(rows, sizes)}
 
 
 def time_process(command, path):
