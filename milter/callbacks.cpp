@@ -321,7 +321,19 @@ sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
     Session& session = session_of(ctx);
     const Runtime& runtime = session.runtime();
     const std::string recipient = pgp::bare_address(argv[0]);
-    core::Resolution resolution = resolve_for_rcpt(ctx, runtime, recipient);
+    core::Resolution resolution;
+    try {
+        resolution = resolve_for_rcpt(ctx, runtime, recipient);
+    } catch (const ProcessingError& e) {
+        // Postfix's cleanup (mail from the sendmail command) takes no reply
+        // to one recipient: it logs a "milter configuration error". There the
+        // whole message is tempfailed at end of headers instead.
+        if (session.client_kind() != ClientKind::NonSmtp) {
+            throw;
+        }
+        session.hold_failure("looking up <" + recipient + ">: " + e.what());
+        return SMFIS_CONTINUE;
+    }
 
     if (resolution.action == core::RecipientAction::Require && !resolution.key) {
         return refuse_required(ctx, runtime.settings, recipient);
@@ -350,7 +362,7 @@ sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
     try {
         session.add_header(name != nullptr ? name : "", value != nullptr ? value : "");
     } catch (const std::exception& e) {
-        session.hold_failure(e.what());
+        session.hold_failure(std::string("while receiving a header field: ") + e.what());
     }
     return SMFIS_NOREPLY;
 }
@@ -373,7 +385,7 @@ sfsistat finish_without_body(SMFICTX* ctx, Session& session, const core::Decisio
 sfsistat on_eoh(SMFICTX* ctx) {
     Session& session = session_of(ctx);
     if (const auto& failure = session.held_failure()) {
-        throw ProcessingError("while receiving a header field: " + *failure);
+        throw ProcessingError(*failure);
     }
     const core::Engine& engine = session.runtime().engine;
     if (auto decision = engine.decide_by_recipients(session.recipients())) {

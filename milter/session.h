@@ -56,8 +56,9 @@ class Session {
     void set_recipient_class(bool encryptable) { recipient_class_ = encryptable; }
 
     void add_header(std::string name, std::string value);
-    // A failure in a step that cannot answer (a header with SMFIP_NR_HDR);
-    // end of headers answers for it with a tempfail.
+    // A failure in a step that cannot answer (a header with SMFIP_NR_HDR, a
+    // recipient of Postfix's cleanup); end of headers answers for it with a
+    // tempfail. reason says where it happened.
     void hold_failure(std::string reason) { held_failure_ = std::move(reason); }
     const std::optional<std::string>& held_failure() const { return held_failure_; }
     // Appends unless the message has grown past limit (0: none); then the
