@@ -217,6 +217,35 @@ class FaultsTest(unittest.TestCase):
                        r"keyring %s is not readable" % re.escape(pubring), addresses=(BOB, DAVE))
 
     @with_logs
+    def test_keyring_unreadable_sendmail_mail_waits_in_queue(self):
+        """Mail from Postfix's sendmail command (non_smtpd_milters) while the
+        keyring is unreadable stays in Postfix's queue, with a 4.3.0 reason
+        in its log, and is encrypted once the keyring is back."""
+        home = self.stack.milter_home.path
+        sent = marked_message(self.markers)
+        os.chmod(home, 0)
+        try:
+            self.stack.postfix.sendmail(sent.replace(b"\r\n", b"\n"), "sender@example.net",
+                                        [BOB])
+            held = wait_until(lambda: re.search(r"(\w+): milter-reject: \S+ from [^:]*: "
+                                                r"(451 )?4\.3\.0 mailveil",
+                                                self.stack.postfix.maillog_text()), 30)
+            self.assertTrue(held, "no milter-reject with 4.3.0 in Postfix's log")
+            self.assertEqual(len(self.stack.postfix.queued_ids()), 1,
+                             self.stack.postfix.queue_listing())
+            self.assertEqual(self.stack.delivered(BOB), [])
+        finally:
+            os.chmod(home, 0o700)
+        self.assertNotIn("milter configuration error", self.stack.postfix.maillog_text())
+        self.stack.postfix.flush()
+        delivered = self.stack.wait_for_delivery(BOB, timeout=60)[0]
+        self.stack.wait_until_idle()
+        self.assertEqual(len(self.stack.delivered(BOB)), 1, "delivered more than once")
+        self.assert_encrypted_for(delivered, sent, [BOB])
+        self.assert_tempfail_lines(r"keyring %s is not readable" % re.escape(home))
+        self.assert_no_markers_logged()
+
+    @with_logs
     def test_gpg_missing_tempfails_then_delivers(self):
         """gpg cannot be run from the daemon's first message on; once it is
         back, the daemon uses it without a restart."""
