@@ -7,7 +7,8 @@ runs with log_level = debug in a private mount namespace
 (fault_injection.py), where the fault is switched on while it runs:
 
 * tmpdir full: a 1 MB tmpfs as tmpdir, spool_threshold 64 KiB, a 3 MB message;
-* keyring unreadable: the GnuPG home chmod 000 (mailveil runs as its own user);
+* keyring unreadable: the GnuPG home chmod 000 (mailveil runs as its own user),
+  also for mail from the sendmail command; pubring.kbx chmod 000 after use;
 * GnuPG engine missing (the gpg binary replaced by a file that cannot be
   run) or failing (a gpg that exits 2), bound over gpg for mailveil only;
 * a key lookup slower than Postfix's milter timeouts (set to 5 s): a gpg that
