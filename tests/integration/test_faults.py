@@ -30,6 +30,7 @@ Run through CTest, one scenario at a time:
 
 import os
 import re
+import subprocess
 import time
 import unittest
 
@@ -62,6 +63,9 @@ class FaultsTest(unittest.TestCase):
 
     def setUp(self):
         prerequisites.require(prerequisites.COMMANDS + ("unshare", "nsenter", "mount"))
+        if subprocess.run(["unshare", "--mount", "true"], capture_output=True).returncode != 0:
+            prerequisites.report_missing(["no mount namespace (unshare --mount) for the faults: "
+                                          "needs CAP_SYS_ADMIN"])
         folder = "fa_" + "_".join(self._testMethodName.split("_")[1:3])
         spec = STACKS.get(self._testMethodName, {})
         root = os.path.join(prerequisites.scratch_root(), folder)
