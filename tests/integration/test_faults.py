@@ -29,6 +29,7 @@ Run through CTest, one scenario at a time:
 """
 
 import os
+import pwd
 import re
 import subprocess
 import time
@@ -39,6 +40,7 @@ import prerequisites
 import test_postfix
 from fault_injection import (FAILING_GPG, MISSING_GPG, DaemonNamespace, marked_message,
                              markers_found, new_markers, sleeping_gpg)
+from mailveil_daemon import RUN_AS_USER
 from mta import MailStack, StackError
 from postfix import wait_until
 from test_postfix import BOB, CAROL, DAVE, KEYED, UNKEYED, data, with_logs
@@ -78,6 +80,9 @@ class FaultsTest(unittest.TestCase):
         os.makedirs(self.tmpdir, exist_ok=True)
         self.addCleanup(self.stack.stop)
         self.stack.start()
+        owner = pwd.getpwnam(RUN_AS_USER)
+        os.chown(self.tmpdir, owner.pw_uid, owner.pw_gid)
+        os.chmod(self.tmpdir, 0o700)
         self.namespace = DaemonNamespace.isolate(self.stack)
         self.markers = new_markers(*MARKED_PLACES)
 
@@ -199,6 +204,9 @@ class FaultsTest(unittest.TestCase):
 
     @with_logs
     def test_tmpdir_full_tempfails_then_delivers(self):
+        """A 3 MB message spools past 64 KiB into a 1 MB tmpfs: 451 4.3.0 after
+        DATA, naming the tmpdir; remounted at 64 MB, the retry is encrypted and
+        the nameless spool files leave nothing behind."""
         self.namespace.mount_tmpfs(self.tmpdir, "1m")
         sent = marked_message(self.markers, attachment_bytes=2 * 1024 * 1024)
         self.run_fault(lambda: None, lambda: self.namespace.resize_tmpfs(self.tmpdir, "64m"),
