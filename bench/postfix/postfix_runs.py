@@ -78,6 +78,10 @@ class SinkStack:
         self.daemon = MailveilDaemon(self.mailveil_binary, self.milter_port, self.keyring_home,
                                      os.path.join(self.root, "mailveil.log"), self.mailveil_conf)
         self.daemon.start()
+        # The harness hands the keyring to the daemon's user; give it back to
+        # root, read-only to that user, as README recommends: gpg then takes
+        # no lock file per operation, and parallel encryptions do not wait.
+        make_read_only(self.keyring_home)
 
     def stop_daemon(self):
         """SIGTERM; a daemon that takes longer than the harness waits (libmilter's
@@ -231,3 +235,15 @@ def send_one(stack, path, recipient, timeout=600):
     before = stack.delivered(recipient)
     probe_latency(stack.smtp_port, crlf_message(path), recipient, count=1)
     stack.wait_delivered(recipient, before + 1, timeout)
+
+
+def make_read_only(gnupg_home):
+    """Owned by root: directory 0755, files 0644."""
+    for directory, _, files in os.walk(gnupg_home):
+        os.chown(directory, 0, 0)
+        os.chmod(directory, 0o755)
+        for name in files:
+            path = os.path.join(directory, name)
+            if os.path.isfile(path) and not os.path.islink(path):
+                os.chown(path, 0, 0)
+                os.chmod(path, 0o644)
