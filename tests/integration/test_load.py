@@ -265,16 +265,21 @@ class LoadTest(unittest.TestCase):
         self.assertEqual(dict(outcome.tempfails), {452: splits} if splits else {},
                          "4xx replies other than one 452 per split message")
 
-        found = self.check_delivered_once(expected)
-        self.check_no_plaintext_for_keyed(found)
-        self.check_contents(found)
+        self.assertGreaterEqual(len(sampler.samples), 40, "too few RSS samples to judge")
+        if self.daemon_is_sanitized():
+            # ASan's quarantine holds freed memory back (up to 256 MB) by
+            # design: RSS says nothing there; LeakSanitizer judges at exit.
+            print("load: AddressSanitizer build, the RSS bound does not apply")
+        else:
+            self.assertLessEqual(peaks[3], peaks[0] + RSS_MARGIN_KB,
+                                 "mailveil's RSS grew: quarter peaks %s kB" % peaks)
         errors = [line for line in self.stack.daemon.log_text().splitlines()
                   if ": error:" in line or ": warning:" in line]
         self.assertEqual(errors[:10], [], "mailveil logged errors or warnings")
 
-        self.assertGreaterEqual(len(sampler.samples), 40, "too few RSS samples to judge")
-        self.assertLessEqual(peaks[3], peaks[0] + RSS_MARGIN_KB,
-                             "mailveil's RSS grew: quarter peaks %s kB" % peaks)
+        found = self.check_delivered_once(expected)
+        self.check_no_plaintext_for_keyed(found)
+        self.check_contents(found)
         checked_in = time.monotonic() - started
         print("load: checked in %.1f s in all" % checked_in)
 
@@ -330,6 +335,10 @@ class LoadTest(unittest.TestCase):
         found = self.check_delivered_once(expected)
         self.check_no_plaintext_for_keyed(found)
         self.check_contents(found)
+
+    def daemon_is_sanitized(self):
+        with open("/proc/%d/maps" % self.stack.daemon.process.pid) as maps:
+            return "libasan" in maps.read()
 
     def count_duplicates(self):
         return sum(len(paths) - 1 for address in ADDRESSES for ident, paths in
