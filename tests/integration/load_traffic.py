@@ -252,7 +252,14 @@ class SmtpLoad:
                     self._finished()
                     continue
             used += 1
-            if not self._transaction(smtp, job):
+            try:
+                reusable = self._transaction(smtp, job)
+            except Exception as error:  # a bug here must fail the test, not hang it
+                with self.outcome.lock:
+                    self.outcome.permanent.append((message_id(job.index), None, repr(error)))
+                self._finished()
+                reusable = False
+            if not reusable:
                 _quit(smtp)
                 smtp = None
         _quit(smtp)
@@ -265,7 +272,10 @@ class SmtpLoad:
             refused = smtp.sendmail("sender@example.net", job.recipients, data)
         except smtplib.SMTPRecipientsRefused as error:
             refused, accepted = error.recipients, []
-            smtp.rset()
+            try:
+                smtp.rset()
+            except (OSError, smtplib.SMTPException):
+                reusable = False
         except smtplib.SMTPResponseException as error:
             self._fail_or_retry(job, job.recipients, error.smtp_code, error.smtp_error)
             try:
