@@ -94,14 +94,16 @@ class SinkStack:
             self.daemon = None
 
     def stop(self):
-        self.stop_daemon()
-        if self.postfix:
-            self.postfix.stop()
-            self.postfix.release_short_spool()
-            self.postfix = None
-        if self.sink and self.sink.poll() is None:
-            self.sink.terminate()
-            self.sink.wait(10)
+        try:
+            self.stop_daemon()
+            if self.postfix:
+                self.postfix.stop()
+                self.postfix.release_short_spool()
+                self.postfix = None
+        finally:
+            if self.sink and self.sink.poll() is None:
+                self.sink.terminate()
+                self.sink.wait(10)
 
     # -- measuring ------------------------------------------------------
 
