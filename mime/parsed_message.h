@@ -11,9 +11,8 @@
 // reads it) and the memory used stays small whatever the body's size.
 //
 // Failure: parse() throws MessageError when GMime cannot build a message, and
-// before parsing when more than kMaxDelimiterLines lines start with "--": so
-// many possible MIME parts (or nesting levels) would cost GMime memory and
-// time out of all proportion to the message's size.
+// before parsing when its MIME delimiter lines would cost GMime memory and
+// time out of all proportion to the message's size (mime/delimiter_census.h).
 #pragma once
 
 #include "mime/gmime_handles.h"
@@ -24,8 +23,6 @@
 #include <vector>
 
 namespace mailveil::mime {
-
-inline constexpr std::size_t kMaxDelimiterLines = 10000;
 
 struct HeaderField {
     std::string name;     // as written in the message

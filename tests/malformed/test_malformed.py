@@ -60,8 +60,8 @@ VARIANTS = {
 
 # How each case ends, per variant ("processed" unless listed).
 EXPECTED = {
-    # More than 10,000 lines start with "--": refused before GMime parses it
-    # (mime/parsed_message.h), whoever the recipient.
+    # More than 10,000 MIME delimiter lines: refused before GMime parses it
+    # (mime/delimiter_census.h), whoever the recipient.
     "parts_100000": {variant: "refused" for variant in VARIANTS},
     # Lone CRs: GMime reads the whole message as one From field, which would
     # stay outside the encryption; refused when encrypting, passed otherwise.

@@ -9,6 +9,7 @@
 #include "helpers/raw_message.h"
 #include "helpers/test_env.h"
 #include "mime/classify.h"
+#include "mime/delimiter_census.h"
 #include "mime/entity_streams.h"
 #include "mime/header_protection.h"
 #include "mime/parsed_message.h"
@@ -66,7 +67,7 @@ std::string decrypted_output(const mime::ParsedMessage& message, const core::Out
 
 } // namespace
 
-TEST_CASE("spool: too many possible MIME delimiters in the spooled body are refused", "[spool]") {
+TEST_CASE("spool: too many MIME delimiter lines in the spooled body are refused", "[spool]") {
     ScratchDir dir;
     std::string message = "From: a@example.org\nMIME-Version: 1.0\n"
                           "Content-Type: multipart/mixed; boundary=\"p\"\n\n";
