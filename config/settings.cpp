@@ -202,6 +202,8 @@ const std::map<std::string, Setter>& setters() {
         {"tmpdir", [](Settings& s, const ConfigEntry& e) { s.tmpdir = parse_path(e, false); }},
         {"spool_threshold",
          [](Settings& s, const ConfigEntry& e) { s.spool_threshold = parse_size(e); }},
+        {"body_memory_limit",
+         [](Settings& s, const ConfigEntry& e) { s.body_memory_limit = parse_size(e); }},
     };
     return table;
 }
@@ -301,6 +303,7 @@ std::string render_settings(const Settings& s) {
     line("oversize_action", name_of(s.oversize_action, kOversize));
     line("tmpdir", s.tmpdir);
     line("spool_threshold", std::to_string(s.spool_threshold));
+    line("body_memory_limit", std::to_string(s.body_memory_limit));
     return out.str();
 }
 

@@ -56,8 +56,10 @@ struct Settings {
     std::string recipient_delimiter;
     std::uint64_t max_message_size = 50ull * 1024 * 1024; // 0: no limit
     OversizeAction oversize_action = OversizeAction::Pass;
-    std::string tmpdir = "/var/tmp";                   // where big bodies are spooled
+    std::string tmpdir = "/var/tmp";                    // where big bodies are spooled
     std::uint64_t spool_threshold = 4ull * 1024 * 1024; // bodies above go to tmpdir
+    // all sessions' bodies in memory together; beyond, they go to tmpdir too (0: no limit)
+    std::uint64_t body_memory_limit = 32ull * 1024 * 1024;
 
     // The core's part, with the rules and key map files already read.
     core::EngineSettings engine_settings() const;

@@ -15,6 +15,7 @@ void Session::reset_message() {
     headers_.clear();
     body_.clear();
     body_.shrink_to_fit();
+    body_claim_.release();
     spool_.reset();
     size_ = 0;
     oversized_ = false;
@@ -48,6 +49,7 @@ void Session::append_body(const unsigned char* chunk, std::size_t length, std::u
         oversized_ = true;
         body_.clear();
         body_.shrink_to_fit();
+        body_claim_.release();
         spool_.reset();
         return;
     }
@@ -57,12 +59,14 @@ void Session::append_body(const unsigned char* chunk, std::size_t length, std::u
         return;
     }
     const auto& settings = runtime().settings;
-    if (body_.size() + length > settings.spool_threshold) {
+    if (body_.size() + length > settings.spool_threshold ||
+        !body_claim_.grow(length, settings.body_memory_limit)) {
         spool_ = mime::SpoolFile::create(settings.tmpdir);
         spool_->append(body_);
         spool_->append(data);
         body_.clear();
         body_.shrink_to_fit();
+        body_claim_.release();
         return;
     }
     body_.append(data);

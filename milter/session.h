@@ -8,6 +8,7 @@
 #pragma once
 
 #include "core/recipient_resolver.h"
+#include "milter/body_memory.h"
 #include "milter/client_kind.h"
 #include "milter/runtime.h"
 #include "mime/parsed_message.h"
@@ -63,8 +64,9 @@ class Session {
     const std::optional<std::string>& held_failure() const { return held_failure_; }
     // Appends unless the message has grown past limit (0: none); then the
     // body is dropped and oversized() is true for the rest of the message.
-    // A body that grows past the configuration's spool_threshold moves to a
-    // spool file in its tmpdir.
+    // A body that grows past the configuration's spool_threshold, or would take
+    // all sessions' bodies past body_memory_limit, moves to a spool file in its
+    // tmpdir.
     void append_body(const unsigned char* chunk, std::size_t length, std::uint64_t limit);
     bool oversized() const { return oversized_; }
 
@@ -92,6 +94,7 @@ class Session {
     std::optional<bool> recipient_class_;
     std::vector<ReceivedHeader> headers_;
     std::string body_;
+    BodyMemoryClaim body_claim_;             // body_'s bytes in the process-wide total
     std::shared_ptr<mime::SpoolFile> spool_; // the body, once it passed spool_threshold
     std::uint64_t size_ = 0;
     bool oversized_ = false;
