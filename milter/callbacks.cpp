@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "milter/log.h"
+#include "milter/processing_slot.h"
 #include "milter/runtime.h"
 #include "milter/session.h"
 #include "pgp/address.h"
@@ -434,6 +435,7 @@ sfsistat on_eom(SMFICTX* ctx) {
         return finish_oversized(ctx, session);
     }
     const Runtime& runtime = session.runtime();
+    const ProcessingSlot slot;
     core::Outcome outcome;
     try {
         const auto message = session.parsed_message();
