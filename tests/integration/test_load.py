@@ -275,6 +275,12 @@ class LoadTest(unittest.TestCase):
                                  "mailveil's RSS grew: quarter peaks %s kB" % peaks)
         errors = [line for line in self.stack.daemon.log_text().splitlines()
                   if ": error:" in line or ": warning:" in line]
+        if self.daemon_is_sanitized():
+            # The sanitized daemon is several times slower: a key lookup may
+            # pass the 5 s "slow:" mark; delivery is still checked in full.
+            slow = [line for line in errors if " slow: " in line]
+            print("load: AddressSanitizer build, %d slow-step warnings not counted" % len(slow))
+            errors = [line for line in errors if " slow: " not in line]
         self.assertEqual(errors[:10], [], "mailveil logged errors or warnings")
 
         found = self.check_delivered_once(expected)

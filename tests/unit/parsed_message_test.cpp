@@ -163,6 +163,18 @@ TEST_CASE("ParsedMessage refuses more MIME delimiter lines than it parses safely
     CHECK_NOTHROW(ParsedMessage::parse(text));
 }
 
+TEST_CASE("ParsedMessage refuses a header section over 1 MB", "[parsed-message]") {
+    std::string fold;
+    for (int i = 0; i < 20000; ++i) {
+        fold += " " + std::string(75, 'x') + "\n";
+    }
+    const std::string head = "From: a@example.org\nX-Huge:" + fold;
+    CHECK_THROWS_WITH(ParsedMessage::parse(head + "\nbody\n"),
+                      Catch::Contains("header section larger than 1024 kB"));
+    // A big body after a small header section is fine.
+    CHECK_NOTHROW(ParsedMessage::parse("From: a@example.org\n\n" + fold));
+}
+
 TEST_CASE("ParsedMessage parses honest mail with many lines starting with \"--\"",
           "[parsed-message]") {
     // An SQL dump and a patch inside a multipart: their "--" lines are no
