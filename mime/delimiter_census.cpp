@@ -2,12 +2,17 @@
 
 #include "core/errors.h"
 
-#include <cctype>
+#include <algorithm>
 #include <string>
 #include <unordered_set>
 
 namespace mailveil::mime {
 namespace {
+
+std::size_t next_of(std::string_view chunk, char c, std::size_t from) {
+    const auto at = chunk.find(c, from);
+    return at == std::string_view::npos ? chunk.size() : at;
+}
 
 constexpr std::size_t kMaxBoundaries = 1000;
 constexpr std::size_t kMaxBoundaryLength = 100; // RFC 2046 allows 70
@@ -16,9 +21,21 @@ constexpr std::size_t kMaxBoundaryLength = 100; // RFC 2046 allows 70
 // read byte by byte so a chunk border or a long line changes nothing.
 class BoundaryCollector {
   public:
+    // Outside a parameter only a 'b' can start one: jump from one to the next.
     void feed(std::string_view chunk) {
-        for (const char c : chunk) {
-            step(c);
+        std::size_t lower = next_of(chunk, 'b', 0);
+        std::size_t upper = next_of(chunk, 'B', 0);
+        std::size_t i = 0;
+        while (i < chunk.size()) {
+            if (state_ == State::Name && matched_ == 0) {
+                lower = lower < i ? next_of(chunk, 'b', i) : lower;
+                upper = upper < i ? next_of(chunk, 'B', i) : upper;
+                i = std::min(lower, upper);
+                if (i == chunk.size()) {
+                    return;
+                }
+            }
+            step(chunk[i++]);
         }
     }
 
@@ -32,9 +49,8 @@ class BoundaryCollector {
     void step(char c) {
         switch (state_) {
         case State::Name:
-            matched_ = std::tolower(static_cast<unsigned char>(c)) == kName[matched_]
-                           ? matched_ + 1
-                           : (std::tolower(static_cast<unsigned char>(c)) == kName[0] ? 1 : 0);
+            matched_ = ascii_lower(c) == kName[matched_] ? matched_ + 1
+                                                         : (ascii_lower(c) == kName[0] ? 1 : 0);
             if (matched_ == kName.size()) {
                 matched_ = 0;
                 state_ = State::AfterName;
@@ -81,6 +97,7 @@ class BoundaryCollector {
     }
 
     static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+    static char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
     void take(char c) {
         if (value_.size() == kMaxBoundaryLength) {
@@ -119,9 +136,18 @@ class DelimiterCounter {
     DelimiterCounter(const std::unordered_set<std::string>& boundaries, bool count_every_line)
         : boundaries_(boundaries), count_every_line_(count_every_line) {}
 
+    // Past a line's first two bytes, only a delimiter candidate short enough
+    // to be one is read on: any other line is skipped to its end.
     void feed(std::string_view chunk) {
-        for (const char c : chunk) {
-            step(c);
+        std::size_t i = 0;
+        while (i < chunk.size()) {
+            if ((at_line_start_ < 0 && !in_dash_line_) || (in_dash_line_ && overlong_)) {
+                i = next_of(chunk, '\n', i);
+                if (i == chunk.size()) {
+                    return;
+                }
+            }
+            step(chunk[i++]);
         }
     }
 
@@ -192,6 +218,9 @@ class DelimiterCounter {
 void refuse_costly_delimiters(const ChunkReader& read_message) {
     BoundaryCollector collector;
     read_message([&](std::string_view chunk) { collector.feed(chunk); });
+    if (collector.boundaries().empty() && !collector.unreadable()) {
+        return; // no delimiter line can match: nothing for GMime to split on
+    }
     DelimiterCounter counter(collector.boundaries(), collector.unreadable());
     read_message([&](std::string_view chunk) { counter.feed(chunk); });
     counter.end();

@@ -218,6 +218,33 @@ TEST_CASE("ParsedMessage counts every \"--\" line when a boundary is written unr
                       Catch::Contains("more than 10000 MIME delimiter lines"));
 }
 
+TEST_CASE("The delimiter census reads the same in any chunks and any letter case",
+          "[parsed-message]") {
+    using mailveil::mime::kMaxDelimiterLines;
+    using mailveil::mime::refuse_costly_delimiters;
+    std::string message = "From: a@example.org\nMIME-Version: 1.0\nContent-Type: multipart/mixed;"
+                          " bOUNDARY=\"b-b\"\n\nbb boundar b\n";
+    for (std::size_t i = 0; i <= kMaxDelimiterLines; ++i) {
+        message += "--b-b\nb\n\n-- not " + std::string(200, '-') + "\n";
+    }
+    for (const std::size_t size :
+         {std::size_t{1}, std::size_t{3}, std::size_t{7}, message.size()}) {
+        CAPTURE(size);
+        CHECK_THROWS_WITH(refuse_costly_delimiters([&](const auto& consume) {
+                              for (std::size_t at = 0; at < message.size(); at += size) {
+                                  consume(std::string_view(message).substr(at, size));
+                              }
+                          }),
+                          Catch::Contains("more than 10000 MIME delimiter lines"));
+    }
+    // Without a boundary parameter no line is a delimiter.
+    std::string plain = "From: a@example.org\n\n";
+    for (std::size_t i = 0; i <= kMaxDelimiterLines; ++i) {
+        plain += "--b-b\n";
+    }
+    CHECK_NOTHROW(refuse_costly_delimiters([&](const auto& consume) { consume(plain); }));
+}
+
 TEST_CASE("ParsedMessage views stay valid after the message is moved", "[parsed-message]") {
     auto original = ParsedMessage::parse(sample_message(false));
     const ParsedMessage moved = std::move(original);
