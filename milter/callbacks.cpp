@@ -12,6 +12,7 @@
 #include <cctype>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace mailveil::milter {
@@ -65,7 +66,7 @@ void set_reply(SMFICTX* ctx, const char* code, const char* status, const char* t
 
 // --- the one error path ---------------------------------------------------
 
-enum class Stage { Negotiate, Connect, Mail, Rcpt, Header, Eoh, Body, Eom, Abort };
+enum class Stage { Negotiate, Connect, Mail, Rcpt, Data, Header, Eoh, Body, Eom, Abort };
 
 const char* name_of(Stage stage) {
     switch (stage) {
@@ -77,6 +78,8 @@ const char* name_of(Stage stage) {
         return "mail";
     case Stage::Rcpt:
         return "rcpt";
+    case Stage::Data:
+        return "data";
     case Stage::Header:
         return "header";
     case Stage::Eoh:
@@ -380,23 +383,36 @@ sfsistat finish_without_body(SMFICTX* ctx, Session& session, const core::Decisio
     return SMFIS_ACCEPT;
 }
 
-// The recipients may settle the decision before the body: nobody to encrypt
-// to, or a refusal. Mail that passes still needs its body when html_plain may
-// rewrite its HTML.
+// The recipients may settle the decision before the header: nobody to
+// encrypt to, or a refusal. Mail that passes still needs its body when
+// html_plain may rewrite its HTML.
+std::optional<sfsistat> settled_by_recipients(SMFICTX* ctx, Session& session) {
+    const core::Engine& engine = session.runtime().engine;
+    auto decision = engine.decide_by_recipients(session.recipients());
+    if (!decision || (decision->verdict == core::Verdict::Passed &&
+                      engine.settings().html_plain != mime::HtmlMode::Keep)) {
+        return std::nullopt;
+    }
+    return finish_without_body(ctx, session, *decision);
+}
+
+// Settled at DATA, the MTA sends neither header nor body: pass-through mail
+// costs the milter no more than its envelope. A failure held from RCPT is
+// reported at end of headers, where every MTA takes the reply.
+sfsistat on_data(SMFICTX* ctx) {
+    Session& session = session_of(ctx);
+    if (session.held_failure()) {
+        return SMFIS_CONTINUE;
+    }
+    return settled_by_recipients(ctx, session).value_or(SMFIS_CONTINUE);
+}
+
 sfsistat on_eoh(SMFICTX* ctx) {
     Session& session = session_of(ctx);
     if (const auto& failure = session.held_failure()) {
         throw ProcessingError(*failure);
     }
-    const core::Engine& engine = session.runtime().engine;
-    if (auto decision = engine.decide_by_recipients(session.recipients())) {
-        if (decision->verdict == core::Verdict::Passed &&
-            engine.settings().html_plain != mime::HtmlMode::Keep) {
-            return SMFIS_CONTINUE;
-        }
-        return finish_without_body(ctx, session, *decision);
-    }
-    return SMFIS_CONTINUE;
+    return settled_by_recipients(ctx, session).value_or(SMFIS_CONTINUE);
 }
 
 sfsistat on_body(SMFICTX* ctx, unsigned char* chunk, size_t length) {
@@ -490,9 +506,9 @@ sfsistat cb_envrcpt(SMFICTX* ctx, char** argv) {
 sfsistat cb_header(SMFICTX* ctx, char* name, char* value) {
     return guarded<on_header, Stage::Header>(ctx, name, value);
 }
-// DATA needs nothing, but a reply: see on_negotiate.
-sfsistat cb_data(SMFICTX*) {
-    return SMFIS_CONTINUE;
+// DATA is answered, never skipped: see on_negotiate.
+sfsistat cb_data(SMFICTX* ctx) {
+    return guarded<on_data, Stage::Data>(ctx);
 }
 
 sfsistat cb_eoh(SMFICTX* ctx) {

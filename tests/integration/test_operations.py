@@ -123,6 +123,9 @@ STACKS = {
     "test_relay_splits_keyed_and_unkeyed": dict(relay=True),
     "test_sendmail_command_mixed_gets_fallback": dict(settings={"log_level": "debug"}),
     "test_content_filter_recipe_splits_sendmail_mail": dict(postfix=content_filter_recipe),
+    # smtpd logs each milter event it sends for clients in debug_peer_list.
+    "test_keyless_mail_settles_at_data": dict(postfix=lambda stack: stack.postfix.main_cf.update(
+        {"debug_peer_list": "127.0.0.1", "debug_peer_level": "2"})),
 }
 
 
@@ -318,6 +321,42 @@ class OperationsTest(unittest.TestCase):
         self.assert_encrypted_for(self.stack.wait_for_delivery(DAVE, 2)[1], sent, [DAVE])
         self.assertEqual(self.stack.daemon.process.pid, pid, "mailveil was restarted")
         self.assertTrue(self.stack.daemon.is_running())
+
+    # -- the milter protocol ---------------------------------------------------------
+
+    def smtpd_milter_sessions(self):
+        """smtpd's verbose milter lines, one list per milter connection, in order."""
+        sessions = []
+        for line in self.stack.postfix.maillog_text().splitlines():
+            if "milter8_conn_event:" in line:
+                sessions.append([])
+            if sessions and "postfix/smtpd[" in line:
+                sessions[-1].append(line)
+        return sessions
+
+    @with_logs
+    def test_keyless_mail_settles_at_data(self):
+        """Mail for a recipient without a key is settled at DATA: smtpd hands the
+        message's header and body to no milter (cleanup gets milter_events only
+        for keyed mail), and it arrives unchanged; keyed mail is still encrypted."""
+        keyless = text_message("keyless", "data-1")
+        keyed = text_message("keyed", "data-2")
+        self.stack.send_accepted(keyless, [CAROL])
+        self.assert_unchanged(self.stack.wait_for_delivery(CAROL)[0], keyless)
+        self.stack.send_accepted(keyed, [BOB])
+        self.assert_encrypted_for(self.stack.wait_for_delivery(BOB)[0], keyed, [BOB])
+
+        sessions = {}
+        for lines in self.smtpd_milter_sessions():
+            rcpts = [re.search(r"rcpt <([^>]+)>", line).group(1) for line in lines
+                     if "milter8_rcpt_event:" in line]
+            if len(rcpts) == 1 and any("milter8_data_event:" in line for line in lines):
+                sessions[rcpts[0]] = any("send attr milter_events" in line for line in lines)
+        self.assertEqual(sessions, {CAROL: False, BOB: True},
+                         "which SMTP sessions handed their milters to cleanup for the header")
+        settled = [e for e in self.stack.daemon.decisions()
+                   if (e.get("decision"), e.get("reason")) == ("passed", "no-key")]
+        self.assertEqual(len(settled), 1, self.stack.daemon.decisions())
 
     # -- big messages -------------------------------------------------------------
 
