@@ -34,7 +34,7 @@ std::string original_entity(const mime::ParsedMessage& message) {
     }
     entity.append("\r\n");
     entity.append(message.body());
-    return mime::to_crlf(entity);
+    return mime::to_crlf_reusing(std::move(entity));
 }
 
 Decision encrypted_decision(std::size_t recipients, const std::vector<pgp::RecipientKey>& keys) {

@@ -512,6 +512,9 @@ GObjectPtr<GMimeObject> parse_entity(std::string_view entity) {
     // here would leak it, not borrow the caller's buffer.
     auto stream = adopt(g_mime_stream_mem_new_with_buffer(entity.data(), entity.size()));
     auto parser = adopt(g_mime_parser_new_with_stream(stream.get()));
+    // Parts refer to ranges of the stream's copy instead of a copy each; the
+    // stream lives as long as any part refers to it.
+    g_mime_parser_set_persist_stream(parser.get(), TRUE);
     auto object = adopt(g_mime_parser_construct_part(parser.get(), nullptr));
     if (!object) {
         throw MessageError("cannot parse the message body as a MIME entity");
@@ -602,10 +605,12 @@ ProtectedPayload protect_headers(const ParsedMessage& message) {
     ensure_gmime_initialized();
     HeaderPlan plan = plan_headers(message);
 
-    const std::string body = to_crlf(message.body());
     const std::string_view default_type = has_content_type(message) ? "" : kDefaultContentType;
     std::string original = to_crlf(std::string(default_type) + plan.content_fields);
-    original.append(kCrlf).append(body);
+    original.append(kCrlf);
+    const std::size_t body_offset = original.size();
+    original.append(to_crlf(message.body()));
+    const std::string_view body = std::string_view(original).substr(body_offset);
 
     const auto root = parse_entity(original);
     if (GMIME_IS_MULTIPART_SIGNED(root.get()) || GMIME_IS_MULTIPART_ENCRYPTED(root.get())) {
@@ -617,9 +622,9 @@ ProtectedPayload protect_headers(const ParsedMessage& message) {
     ensure_parameter(root.get(), "protected-headers", "v1");
 
     ProtectedPayload payload;
-    payload.entity = plan.copies + header_section(root.get()) + plan.hp_outer;
-    payload.entity.append(kCrlf).append(decorated ? written_content(root.get(), body) : body);
-    payload.entity = to_crlf(payload.entity);
+    payload.entity = to_crlf(plan.copies + header_section(root.get()) + plan.hp_outer);
+    payload.entity.append(kCrlf).append(
+        decorated ? to_crlf_reusing(written_content(root.get(), body)) : body);
     payload.outer_changes = std::move(plan.outer_changes);
     payload.headers_protected = true;
     return payload;

@@ -18,6 +18,15 @@ std::string to_crlf(std::string_view text) {
     return out;
 }
 
+std::string to_crlf_reusing(std::string text) {
+    for (std::size_t lf = text.find('\n'); lf != std::string::npos; lf = text.find('\n', lf + 1)) {
+        if (lf == 0 || text[lf - 1] != '\r') {
+            return to_crlf(std::string_view(text));
+        }
+    }
+    return text;
+}
+
 std::string to_lf(std::string_view text) {
     std::string out;
     out.reserve(text.size());

@@ -11,6 +11,8 @@
 namespace mailveil::mime {
 
 std::string to_crlf(std::string_view text);
+// The same, returning text itself when it has no bare LF (no copy).
+std::string to_crlf_reusing(std::string text);
 std::string to_lf(std::string_view text);
 
 // True when the first line end in text is CRLF.

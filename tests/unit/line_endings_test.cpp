@@ -23,6 +23,17 @@ TEST_CASE("to_crlf leaves existing CRLF and bare CR alone", "[line-endings]") {
     CHECK(to_crlf(crlf) == crlf);
 }
 
+TEST_CASE("to_crlf_reusing agrees with to_crlf and keeps a CRLF text's buffer", "[line-endings]") {
+    for (const std::string text : {"a\nb\n", "a\r\nb\n", "a\r\nb", "\n", "", "x\r\n\r\n"}) {
+        CHECK(to_crlf_reusing(text) == to_crlf(text));
+    }
+    std::string crlf(100000, 'x');
+    crlf += "\r\nlast\r\n";
+    const char* buffer = crlf.data();
+    const std::string same = to_crlf_reusing(std::move(crlf));
+    CHECK(same.data() == buffer);
+}
+
 TEST_CASE("to_lf turns CRLF into LF and keeps bare CR", "[line-endings]") {
     CHECK(to_lf("a\r\nb\r\n") == "a\nb\n");
     CHECK(to_lf("a\rb\r\n") == "a\rb\n");
