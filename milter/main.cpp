@@ -21,6 +21,7 @@
 #include "milter/privileges.h"
 #include "milter/runtime.h"
 #include "milter/systemd_notify.h"
+#include "milter/tcp_nodelay.h"
 #include "version.h"
 
 #include <fcntl.h>
@@ -216,6 +217,9 @@ int run(const Options& options) {
                                  " (in use, directory missing, or no permission?)");
     }
     hand_over_socket(settings.socket, run_as);
+    if (const int listeners = disable_nagle_on_tcp_listeners(); listeners > 0) {
+        log::debug("TCP_NODELAY set on " + std::to_string(listeners) + " listening socket(s)");
+    }
 
     if (settings.log == config::LogSink::Syslog && !detach()) {
         throw std::runtime_error("cannot detach from the terminal");
