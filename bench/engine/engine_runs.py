@@ -60,6 +60,23 @@ def per_size(rows, sizes):
     return table
 
 
+def kind_label(name):
+    return name.split("-", 1)[1].rsplit(".", 1)[0]
+
+
+def per_kind(rows):
+    """{kind: {loop: (seconds per mix of one message of each size, own cpu per mix)}}."""
+    table = {}
+    for kind in sorted({kind_label(r["file"]) for r in rows}):
+        table[kind] = {}
+        for loop in ("engine", "gpgme"):
+            chosen = [r for r in rows if r["loop"] == loop and kind_label(r["file"]) == kind]
+            table[kind][loop] = (sum(r["seconds"] / r["messages"] for r in chosen),
+                                 sum(r["own_cpu"] / r["messages"] for r in chosen),
+                                 len(chosen))
+    return table
+
+
 def parallel_figures(binary, keyring, recipient, thread_file, seconds, thread_counts,
                      run_as=()):
     """{threads: {loop: messages/s}} on one file."""
@@ -75,7 +92,7 @@ def parallel_figures(binary, keyring, recipient, thread_file, seconds, thread_co
 
 def engine_figures(binary, keyring, recipient, files, sizes, seconds):
     rows = run_engine_bench(binary, keyring, recipient, files, seconds)
-    return {"rows": rows, "sizes": per_size(rows, sizes)}
+    return {"rows": rows, "sizes": per_size(rows, sizes), "kinds": per_kind(rows)}
 
 
 def time_process(command, path):

@@ -41,11 +41,15 @@ class SinkStack:
     """smtp-sink <- Postfix (relaying) [<- mailveil as milter]."""
 
     def __init__(self, root, mailveil_binary, keyring_home, mailveil_conf=None):
+        """mailveil_conf must set umask = 000 (or let Postfix's user reach the
+        socket some other way): the milter listens on a unix socket, as the
+        package's default configuration has it, in a folder of its own."""
         self.root = root
         self.mailveil_binary = mailveil_binary
         self.keyring_home = keyring_home
         self.mailveil_conf = mailveil_conf
         self.sink_port, self.smtp_port, self.milter_port = _three_ports()
+        self.milter_socket = os.path.join(root, "milter", "mailveil.sock")
         self.sink = None
         self.postfix = None
         self.daemon = None
@@ -60,7 +64,7 @@ class SinkStack:
     def start_postfix(self, with_milter):
         self.postfix = PostfixInstance(
             os.path.join(self.root, "postfix"), self.smtp_port,
-            self.milter_port if with_milter else None,
+            "unix:" + self.milter_socket if with_milter else None,
             main_cf={
                 "myhostname": "mx.bench.test",
                 "virtual_mailbox_domains": "",
@@ -75,8 +79,12 @@ class SinkStack:
         self.postfix.start()
 
     def start_daemon(self):
+        folder = os.path.dirname(self.milter_socket)
+        os.makedirs(folder, mode=0o755, exist_ok=True)
+        hand_dir_to_mailveil(folder)
         self.daemon = MailveilDaemon(self.mailveil_binary, self.milter_port, self.keyring_home,
-                                     os.path.join(self.root, "mailveil.log"), self.mailveil_conf)
+                                     os.path.join(self.root, "mailveil.log"), self.mailveil_conf,
+                                     unix_socket=self.milter_socket)
         self.daemon.start()
         # The harness hands the keyring to the daemon's user; give it back to
         # root, read-only to that user, as README recommends: gpg then takes

@@ -10,6 +10,7 @@ import os
 import pwd
 import re
 import signal
+import socket
 import subprocess
 from pathlib import Path
 
@@ -58,10 +59,12 @@ def hand_keyring_to(user, gnupg_home):
 class MailveilDaemon:
     """One mailveil process listening on 127.0.0.1:port."""
 
-    def __init__(self, binary, port, gnupg_home, log_path, config_path=None):
+    def __init__(self, binary, port, gnupg_home, log_path, config_path=None, unix_socket=None):
+        """unix_socket: listen on this path instead of 127.0.0.1:port."""
         self.binary = binary
         self.config_path = config_path
         self.port = port
+        self.unix_socket = unix_socket
         self.gnupg_home = gnupg_home
         self.log_path = log_path
         self.process = None
@@ -70,7 +73,20 @@ class MailveilDaemon:
 
     @property
     def socket_spec(self):
+        if self.unix_socket:
+            return "unix:" + self.unix_socket
         return "inet:%d@127.0.0.1" % self.port
+
+    def accepts(self):
+        if not self.unix_socket:
+            return port_accepts(self.port)
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+                client.settimeout(1)
+                client.connect(self.unix_socket)
+                return True
+        except OSError:
+            return False
 
     def start(self, timeout=20):
         """Starts the daemon and waits until its port accepts connections."""
@@ -87,12 +103,12 @@ class MailveilDaemon:
             out.write("%d\n" % self.process.pid)
 
         def ready_or_dead():
-            return self.process.poll() is not None or port_accepts(self.port)
+            return self.process.poll() is not None or self.accepts()
         wait_until(ready_or_dead, timeout)
         if self.process.poll() is not None:
             raise AssertionError("mailveil exited at start with status %s\n--- mailveil log ---\n%s"
                                  % (self.process.returncode, self.log_text()))
-        if not port_accepts(self.port):
+        if not self.accepts():
             raise AssertionError("mailveil does not accept on %s within %ds\n--- mailveil log ---\n%s"
                                  % (self.socket_spec, timeout, self.log_text()))
 

@@ -136,7 +136,8 @@ class PostfixInstance:
     """One Postfix under root: etc/, spool/, data/, mail/, maillog."""
 
     def __init__(self, root, smtp_port, milter_port, main_cf=None, master_cf=()):
-        """milter_port None: no milter at all (a plain relay, for instance).
+        """milter_port None: no milter at all (a plain relay, for instance); a
+        string is a milter address as main.cf writes it ("unix:/path").
 
         main_cf: settings added to, or replacing, the ones written here;
         master_cf: master.cf lines, appended, or replacing the stock entry of the
@@ -213,7 +214,8 @@ class PostfixInstance:
         # virtual(8) refuses regexp substitution, so every mailbox is listed;
         # the trailing slash makes it a Maildir.
         mailboxes = ", ".join("%s=%s/" % (address, address.split("@")[0]) for address in addresses)
-        milters = "inet:127.0.0.1:%d" % self.milter_port if self.milter_port else ""
+        milters = ("" if not self.milter_port else self.milter_port
+                   if isinstance(self.milter_port, str) else "inet:127.0.0.1:%d" % self.milter_port)
         settings = {
             "compatibility_level": "3.6",
             "queue_directory": self.spool,
