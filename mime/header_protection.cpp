@@ -12,6 +12,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 namespace mailveil::mime {
 namespace {
@@ -482,15 +483,46 @@ void collect_main_body_parts(GMimeObject* object, std::vector<GMimePart*>& out) 
     }
 }
 
-bool add_legacy_display(GMimeObject* root, const std::vector<DisplayLine>& lines) {
+// Where a part lay in the stream it was parsed from: its first header field
+// up to the end of its content (the line end before the next delimiter
+// belongs to the delimiter). Known only for a part read with a persistent
+// stream straight from source.
+struct SourceRange {
+    gint64 begin = 0;
+    gint64 end = 0;
+};
+
+std::optional<SourceRange> source_range(GMimePart* part, GMimeStream* source) {
+    GMimeHeaderList* headers = g_mime_object_get_header_list(GMIME_OBJECT(part));
+    if (source == nullptr || headers == nullptr || g_mime_header_list_get_count(headers) == 0) {
+        return std::nullopt;
+    }
+    const gint64 begin = g_mime_header_get_offset(g_mime_header_list_get_header_at(headers, 0));
+    GMimeDataWrapper* wrapper = g_mime_part_get_content(part);
+    GMimeStream* content = wrapper != nullptr ? g_mime_data_wrapper_get_stream(wrapper) : nullptr;
+    if (content == nullptr || content->super_stream != source || begin < 0 ||
+        content->bound_start < begin || content->bound_end < content->bound_start) {
+        return std::nullopt;
+    }
+    return SourceRange{begin, content->bound_end};
+}
+
+// The main body parts given a legacy display, each with where it lay in
+// source (nullopt where that is unknown).
+std::vector<std::pair<GMimePart*, std::optional<SourceRange>>>
+add_legacy_display(GMimeObject* root, const std::vector<DisplayLine>& lines,
+                   GMimeStream* source = nullptr) {
+    std::vector<std::pair<GMimePart*, std::optional<SourceRange>>> decorated;
     if (lines.empty()) {
-        return false;
+        return decorated;
     }
     std::vector<GMimePart*> parts;
     collect_main_body_parts(root, parts);
-    bool decorated = false;
     for (GMimePart* part : parts) {
-        decorated = decorate_part(part, lines) || decorated;
+        const auto range = source_range(part, source); // before its content is replaced
+        if (decorate_part(part, lines)) {
+            decorated.emplace_back(part, range);
+        }
     }
     return decorated;
 }
@@ -507,19 +539,24 @@ GObjectPtr<GMimeObject> parse_entity_stream(GMimeStream* stream) {
     return object;
 }
 
-GObjectPtr<GMimeObject> parse_entity(std::string_view entity) {
+struct ParsedEntity {
+    GObjectPtr<GMimeStream> source; // what the parts' content streams are ranges of
+    GObjectPtr<GMimeObject> root;
+};
+
+ParsedEntity parse_entity(std::string_view entity) {
     // The stream copies the bytes and owns the copy: g_mime_stream_mem_set_owner(FALSE)
     // here would leak it, not borrow the caller's buffer.
-    auto stream = adopt(g_mime_stream_mem_new_with_buffer(entity.data(), entity.size()));
-    auto parser = adopt(g_mime_parser_new_with_stream(stream.get()));
-    // Parts refer to ranges of the stream's copy instead of a copy each; the
-    // stream lives as long as any part refers to it.
+    ParsedEntity parsed;
+    parsed.source = adopt(g_mime_stream_mem_new_with_buffer(entity.data(), entity.size()));
+    auto parser = adopt(g_mime_parser_new_with_stream(parsed.source.get()));
+    // Parts refer to ranges of the stream's copy instead of a copy each.
     g_mime_parser_set_persist_stream(parser.get(), TRUE);
-    auto object = adopt(g_mime_parser_construct_part(parser.get(), nullptr));
-    if (!object) {
+    parsed.root = adopt(g_mime_parser_construct_part(parser.get(), nullptr));
+    if (!parsed.root) {
         throw MessageError("cannot parse the message body as a MIME entity");
     }
-    return object;
+    return parsed;
 }
 
 void ensure_parameter(GMimeObject* object, const char* name, std::string_view value) {
@@ -559,6 +596,41 @@ std::string written_content(GMimeObject* root, std::string_view original_body) {
     return body;
 }
 
+std::string written_part(GMimePart* part) {
+    const auto options = crlf_options();
+    GCharPtr text(g_mime_object_to_string(GMIME_OBJECT(part), options.get()));
+    if (!text) {
+        throw MessageError("cannot write a body part with its legacy display");
+    }
+    return to_crlf_reusing(std::string(text.get()));
+}
+
+// The body with each decorated part written in place of its original bytes,
+// the rest (an attachment, say) copied as it was; nullopt when a part's place
+// is unknown. GMime writing the whole body would encode every part anew.
+std::optional<std::string>
+spliced_body(std::string_view entity, std::size_t body_offset,
+             std::vector<std::pair<GMimePart*, std::optional<SourceRange>>> decorated) {
+    if (std::any_of(decorated.begin(), decorated.end(), [](const auto& d) { return !d.second; })) {
+        return std::nullopt;
+    }
+    std::sort(decorated.begin(), decorated.end(),
+              [](const auto& a, const auto& b) { return a.second->begin < b.second->begin; });
+    std::string body;
+    std::size_t at = body_offset;
+    for (const auto& [part, range] : decorated) {
+        if (range->begin < static_cast<gint64>(at) ||
+            range->end > static_cast<gint64>(entity.size())) {
+            return std::nullopt;
+        }
+        body.append(entity.substr(at, static_cast<std::size_t>(range->begin) - at));
+        body.append(written_part(part));
+        at = static_cast<std::size_t>(range->end);
+    }
+    body.append(entity.substr(at));
+    return body;
+}
+
 } // namespace
 
 ProtectedStream protect_headers_streaming(const ParsedMessage& message) {
@@ -585,7 +657,7 @@ ProtectedStream protect_headers_streaming(const ParsedMessage& message) {
             concatenated(memory_stream(content_head).get(), message.body_stream().get()));
         return out;
     }
-    const bool decorated = add_legacy_display(root.get(), plan.hidden);
+    const bool decorated = !add_legacy_display(root.get(), plan.hidden).empty();
     ensure_parameter(root.get(), "hp", "cipher");
     ensure_parameter(root.get(), "protected-headers", "v1");
 
@@ -612,19 +684,25 @@ ProtectedPayload protect_headers(const ParsedMessage& message) {
     original.append(to_crlf(message.body()));
     const std::string_view body = std::string_view(original).substr(body_offset);
 
-    const auto root = parse_entity(original);
+    const auto [source, root] = parse_entity(original);
     if (GMIME_IS_MULTIPART_SIGNED(root.get()) || GMIME_IS_MULTIPART_ENCRYPTED(root.get())) {
         return {std::move(original), {}, false};
     }
 
-    const bool decorated = add_legacy_display(root.get(), plan.hidden);
+    const auto decorated = add_legacy_display(root.get(), plan.hidden, source.get());
     ensure_parameter(root.get(), "hp", "cipher");
     ensure_parameter(root.get(), "protected-headers", "v1");
 
+    std::optional<std::string> new_body;
+    if (!decorated.empty() && GMIME_IS_MULTIPART(root.get())) {
+        new_body = spliced_body(original, body_offset, decorated);
+    }
+    if (!decorated.empty() && !new_body) {
+        new_body = to_crlf_reusing(written_content(root.get(), body));
+    }
     ProtectedPayload payload;
     payload.entity = to_crlf(plan.copies + header_section(root.get()) + plan.hp_outer);
-    payload.entity.append(kCrlf).append(
-        decorated ? to_crlf_reusing(written_content(root.get(), body)) : body);
+    payload.entity.append(kCrlf).append(new_body ? std::string_view(*new_body) : body);
     payload.outer_changes = std::move(plan.outer_changes);
     payload.headers_protected = true;
     return payload;

@@ -289,6 +289,25 @@ TEST_CASE("header_protection: multipart/mixed keeps its structure and the attach
         "This is a multi-part message in MIME format.\r\n--=_mixed_42\r\n"));
 }
 
+TEST_CASE("header_protection: a main part without header fields gets its display too",
+          "[header-protection]") {
+    // Nothing tells where such a part's header section starts in the body, so
+    // the body is written anew instead of the part being spliced in.
+    const std::string input = "From: a@example.org\r\nSubject: Headerless\r\nMIME-Version: 1.0\r\n"
+                              "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+                              "--b\r\n\r\nplain text without header fields\r\n"
+                              "--b\r\nContent-Type: application/octet-stream\r\n"
+                              "Content-Transfer-Encoding: base64\r\n\r\nAAECAw==\r\n--b--\r\n";
+    const std::string entity = protect(input).entity;
+    CHECK(all_line_ends_crlf(entity));
+    const Payload payload(entity);
+    REQUIRE(g_mime_multipart_get_count(GMIME_MULTIPART(payload.root)) == 2);
+    CHECK(parameter(payload.part(0), "hp-legacy-display") == "1");
+    CHECK(decoded_content(payload.part(0))
+              .starts_with("Subject: Headerless\r\n\r\nplain text without header fields"));
+    CHECK(decoded_content(payload.part(1)) == std::string("\x00\x01\x02\x03", 4));
+}
+
 TEST_CASE("header_protection: a signed message is left without header protection",
           "[header-protection]") {
     const std::string input = sample("signed");
