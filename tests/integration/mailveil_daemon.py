@@ -112,8 +112,12 @@ class MailveilDaemon:
             raise AssertionError("mailveil does not accept on %s within %ds\n--- mailveil log ---\n%s"
                                  % (self.socket_spec, timeout, self.log_text()))
 
-    def stop(self, timeout=15):
-        """SIGTERM, then SIGKILL if it lingers; returns the exit status (None if never started)."""
+    def stop(self, timeout=40):
+        """SIGTERM, then SIGKILL if it lingers; returns the exit status (None if never started).
+
+        The daemon gives open connections up to 30 s after SIGTERM (README,
+        mailveil(8)), and libmilter's listener takes up to about 5 s to see
+        the stop: waiting less would call a documented wait a hang."""
         if self.process is None:
             return None
         if self.process.poll() is None:

@@ -27,18 +27,25 @@ class Supervisor(threading.Thread):
         self._start = time.monotonic()
 
     def run(self):
+        ended = None  # (pid, returncode) of the daemon being replaced
         while not self._stop_event.wait(self.interval):
             with self.lock:
                 process = self.daemon.process
                 if process.poll() is None:
                     continue
+                # A start that fails (the port still held after a kill) leaves
+                # its own dead process behind; the restart is recorded for the
+                # daemon that ended first, with how it ended.
+                if ended is None:
+                    ended = (process.pid, process.returncode)
                 try:
                     self.daemon.start()
                 except AssertionError as error:  # keep trying, as systemd would
                     self.errors.append(str(error))
                     continue
-                self.restarts.append((time.monotonic() - self._start, process.pid,
-                                      process.returncode, self.daemon.process.pid))
+                self.restarts.append((time.monotonic() - self._start, ended[0], ended[1],
+                                      self.daemon.process.pid))
+                ended = None
 
     def kill_now(self, timeout=30):
         """SIGKILL to the daemon; returns the killed pid once a new one runs."""
