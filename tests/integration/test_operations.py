@@ -23,9 +23,12 @@ not a scenario is borrowed (see the end of this file). Run through CTest, one sc
     python3 -m unittest -v test_operations.OperationsTest.test_require_rejects_keyless
 """
 
+import contextlib
+import ctypes
 import os
 import re
 import smtplib
+import socket
 import threading
 import time
 import unittest
@@ -88,6 +91,26 @@ def content_filter_recipe(stack):
     stack.postfix.main_cf.update(main_cf)
     stack.postfix.master_cf += master_cf
     stack.filter_port = filter_port
+
+
+@contextlib.contextmanager
+def borrowed_socket(pid, fd):
+    """A duplicate of process pid's socket fd (pidfd_open and pidfd_getfd, Linux 5.6)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    pidfd = libc.syscall(434, pid, 0)  # pidfd_open
+    if pidfd < 0:
+        raise OSError(ctypes.get_errno(), "pidfd_open")
+    try:
+        copy = libc.syscall(438, pidfd, fd, 0)  # pidfd_getfd
+        if copy < 0:
+            raise OSError(ctypes.get_errno(), "pidfd_getfd")
+    finally:
+        os.close(pidfd)
+    sock = socket.socket(fileno=copy)
+    try:
+        yield sock
+    finally:
+        sock.close()
 
 
 def replies_matching(result, pattern):
@@ -357,6 +380,28 @@ class OperationsTest(unittest.TestCase):
         settled = [e for e in self.stack.daemon.decisions()
                    if (e.get("decision"), e.get("reason")) == ("passed", "no-key")]
         self.assertEqual(len(settled), 1, self.stack.daemon.decisions())
+
+    @with_logs
+    def test_tcp_listener_has_nodelay(self):
+        """The daemon's TCP listener (inet:PORT@127.0.0.1 here) has TCP_NODELAY,
+        which its accepted connections inherit (tests/unit/tcp_nodelay_test.cpp):
+        read from the running daemon's own socket, duplicated with pidfd_getfd."""
+        pid = self.stack.daemon.process.pid
+        listeners = []
+        for fd in os.listdir("/proc/%d/fd" % pid):
+            if not os.readlink("/proc/%d/fd/%s" % (pid, fd)).startswith("socket:"):
+                continue
+            with borrowed_socket(pid, int(fd)) as sock:
+                if (sock.family == socket.AF_INET and sock.type == socket.SOCK_STREAM and
+                        sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)):
+                    listeners.append((sock.getsockname()[1],
+                                      sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)))
+        self.assertEqual([(port, nodelay != 0) for port, nodelay in listeners],
+                         [(self.stack.daemon.port, True)])
+        # The mail path still works through it.
+        message = text_message("nodelay", "nodelay-1")
+        self.stack.send_accepted(message, [BOB])
+        self.assert_encrypted_for(self.stack.wait_for_delivery(BOB)[0], message, [BOB])
 
     # -- big messages -------------------------------------------------------------
 
