@@ -509,10 +509,11 @@ std::optional<SourceRange> source_range(GMimePart* part, GMimeStream* source) {
 
 // The main body parts given a legacy display, each with where it lay in
 // source (nullopt where that is unknown).
-std::vector<std::pair<GMimePart*, std::optional<SourceRange>>>
-add_legacy_display(GMimeObject* root, const std::vector<DisplayLine>& lines,
-                   GMimeStream* source = nullptr) {
-    std::vector<std::pair<GMimePart*, std::optional<SourceRange>>> decorated;
+using Decorations = std::vector<std::pair<GMimePart*, std::optional<SourceRange>>>;
+
+Decorations add_legacy_display(GMimeObject* root, const std::vector<DisplayLine>& lines,
+                               GMimeStream* source = nullptr) {
+    Decorations decorated;
     if (lines.empty()) {
         return decorated;
     }
@@ -608,9 +609,8 @@ std::string written_part(GMimePart* part) {
 // The body with each decorated part written in place of its original bytes,
 // the rest (an attachment, say) copied as it was; nullopt when a part's place
 // is unknown. GMime writing the whole body would encode every part anew.
-std::optional<std::string>
-spliced_body(std::string_view entity, std::size_t body_offset,
-             std::vector<std::pair<GMimePart*, std::optional<SourceRange>>> decorated) {
+std::optional<std::string> spliced_body(std::string_view entity, std::size_t body_offset,
+                                        Decorations decorated) {
     if (std::any_of(decorated.begin(), decorated.end(), [](const auto& d) { return !d.second; })) {
         return std::nullopt;
     }
