@@ -50,10 +50,16 @@ def _user(name):
 
 
 def hand_keyring_to(user, gnupg_home):
-    """chown -R: GnuPG writes lock files into its home as the daemon's user."""
+    """chown -R: GnuPG writes lock files into its home as the daemon's user.
+
+    A gpg still running for a daemon just killed creates and removes its lock
+    files while the walk goes on: one gone before its chown is no error."""
     for directory, dirs, files in os.walk(gnupg_home):
         for name in [directory] + [os.path.join(directory, f) for f in dirs + files]:
-            os.lchown(name, user.pw_uid, user.pw_gid)
+            try:
+                os.lchown(name, user.pw_uid, user.pw_gid)
+            except FileNotFoundError:
+                pass
 
 
 class MailveilDaemon:
@@ -107,10 +113,10 @@ class MailveilDaemon:
         wait_until(ready_or_dead, timeout)
         if self.process.poll() is not None:
             raise AssertionError("mailveil exited at start with status %s\n--- mailveil log ---\n%s"
-                                 % (self.process.returncode, self.log_text()))
+                                 % (self.process.returncode, self.log_excerpt()))
         if not self.accepts():
             raise AssertionError("mailveil does not accept on %s within %ds\n--- mailveil log ---\n%s"
-                                 % (self.socket_spec, timeout, self.log_text()))
+                                 % (self.socket_spec, timeout, self.log_excerpt()))
 
     def stop(self, timeout=40):
         """SIGTERM, then SIGKILL if it lingers; returns the exit status (None if never started).
@@ -139,6 +145,19 @@ class MailveilDaemon:
         if not os.path.exists(self.log_path):
             return "(no mailveil log at %s)" % self.log_path
         return Path(self.log_path).read_text(errors="replace")
+
+    def log_excerpt(self, tail=150):
+        """The log for a failure message: whole when short; else every line that
+        is not an info: line (warnings, errors, starts and stops) and the last
+        tail lines, so that a load test's thousands of decisions do not bury it."""
+        lines = self.log_text().splitlines()
+        if len(lines) <= 2 * tail:
+            return "\n".join(lines)
+        notable = [line for line in lines[:-tail] if ": info: " not in line
+                   or "listening on" in line or "stopp" in line]
+        return "\n".join(notable[-tail:] + ["[... %d info lines left out ...]"
+                                            % (len(lines) - tail - len(notable[-tail:]))]
+                         + lines[-tail:])
 
     def decisions(self):
         """The decision lines of the log, each as a dict of its key=value fields."""

@@ -199,7 +199,7 @@ class MailStack:
         status = self.daemon.stop()
         if status not in (None, 0):
             raise AssertionError("mailveil exited with status %s on SIGTERM\n%s"
-                                 % (status, self.daemon.log_text()))
+                                 % (status, self.daemon.log_excerpt()))
 
     def start_mailveil(self):
         self.daemon.start()
@@ -276,7 +276,7 @@ class MailStack:
     def diagnostics(self):
         """Postfix's maillog tail, the queue and mailveil's log, for failure messages."""
         queue = self.postfix.queue_listing() if self.postfix.is_running() else "(postfix down)"
-        log = self.daemon.log_text() if self.daemon else "(mailveil never started)"
+        log = self.daemon.log_excerpt() if self.daemon else "(mailveil never started)"
         relay = ""
         if self.relay:
             relay = ("--- relay Postfix maillog (%s, last lines) ---\n%s\n--- relay postqueue -p"

@@ -40,8 +40,10 @@ class Supervisor(threading.Thread):
                     ended = (process.pid, process.returncode)
                 try:
                     self.daemon.start()
-                except AssertionError as error:  # keep trying, as systemd would
-                    self.errors.append(str(error))
+                except Exception as error:  # keep trying, as systemd would
+                    # (an exception left to end this thread would leave the
+                    # daemon dead and kill_now waiting for a restart)
+                    self.errors.append("%s: %s" % (type(error).__name__, error))
                     continue
                 self.restarts.append((time.monotonic() - self._start, ended[0], ended[1],
                                       self.daemon.process.pid))
