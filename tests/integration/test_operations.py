@@ -34,6 +34,7 @@ import time
 import unittest
 from pathlib import Path
 
+from fault_injection import DaemonNamespace
 import messages
 import prerequisites
 import test_postfix
@@ -66,6 +67,17 @@ def text_message(subject, token, size=0):
         lines.append("padding line %06d abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ"
                      % padding)
     return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def keyring_snapshot(home):
+    """{relative path: (size, mtime_ns)} of everything in a GnuPG home."""
+    snapshot = {}
+    for directory, dirs, files in os.walk(home):
+        for name in dirs + files:
+            path = os.path.join(directory, name)
+            info = os.lstat(path)
+            snapshot[os.path.relpath(path, home)] = (info.st_size, info.st_mtime_ns)
+    return snapshot
 
 
 def content_filter_recipe(stack):
@@ -402,6 +414,42 @@ class OperationsTest(unittest.TestCase):
         message = text_message("nodelay", "nodelay-1")
         self.stack.send_accepted(message, [BOB])
         self.assert_encrypted_for(self.stack.wait_for_delivery(BOB)[0], message, [BOB])
+
+    @with_logs
+    def test_read_only_keyring(self):
+        """The daemon with its keyring mounted read-only, as the package's unit
+        has it (ReadOnlyPaths=): keyed mail is encrypted, keyless mail passes,
+        sessions in parallel too, and nothing in the keyring changed (gpg
+        wrote no lock file, no random_seed, no trustdb)."""
+        namespace = DaemonNamespace.isolate(self.stack)
+        home = self.stack.daemon.gnupg_home
+        namespace.run("mount", "--bind", home, home)
+        namespace.run("mount", "-o", "remount,bind,ro", home)
+        self.assertIn(" ro,", " " + namespace.run("findmnt", "-n", "-o", "OPTIONS", home))
+        before = keyring_snapshot(home)
+
+        sent = {"ro-%d" % i: text_message("read-only %d" % i, "ro-%d" % i) for i in range(6)}
+        recipients = {token: [BOB] if int(token[-1]) % 2 else [CAROL] for token in sent}
+        senders = [threading.Thread(target=self.stack.send_accepted,
+                                    args=(sent[token], recipients[token])) for token in sent]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join(120)
+        for address in (BOB, CAROL):
+            copies = self.stack.wait_for_delivery(address, 3)
+            by_token = {re.search(rb"Message-ID: <(ro-\d)@", copy).group(1).decode(): copy
+                        for copy in copies}
+            self.assertEqual(sorted(by_token), sorted(t for t in sent if recipients[t] == [address]))
+            for token, copy in by_token.items():
+                if address == BOB:
+                    self.assert_encrypted_for(copy, sent[token], [BOB])
+                else:
+                    self.assert_unchanged(copy, sent[token])
+        self.assertEqual(keyring_snapshot(home), before, "the keyring changed")
+        log = self.stack.daemon.log_text()
+        self.assertEqual([line for line in log.splitlines()
+                          if "warning:" in line or "error:" in line], [])
 
     # -- big messages -------------------------------------------------------------
 
