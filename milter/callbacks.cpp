@@ -19,6 +19,7 @@ namespace mailveil::milter {
 namespace {
 
 std::atomic<std::size_t> g_open_connections{0};
+std::atomic<bool> g_envelope_without_replies{false};
 
 // --- per-connection state -------------------------------------------------
 // libmilter stores one void* per connection; it owns a Session from connect
@@ -126,11 +127,55 @@ sfsistat tempfail(SMFICTX* ctx, const std::string& fields, const std::string& re
     return SMFIS_TEMPFAIL;
 }
 
+// The SMFIP_NR_* bit of the steps that may go without a reply.
+constexpr unsigned long no_reply_bit(Stage stage) {
+    switch (stage) {
+    case Stage::Connect:
+        return SMFIP_NR_CONN;
+    case Stage::Mail:
+        return SMFIP_NR_MAIL;
+    case Stage::Header:
+        return SMFIP_NR_HDR;
+    default:
+        return 0;
+    }
+}
+
+// A step the MTA sends without waiting for a reply: libmilter sends none
+// whatever the callback returns, so a failure is held, and end of headers
+// tempfails the message with it (on_eoh). Not RCPT: a failed connect step
+// cannot tell whether the client is Postfix's cleanup, which takes no reply
+// to a recipient.
+template <auto Handler, Stage S, typename... Args>
+sfsistat unanswered(SMFICTX* ctx, Session& session, Args... args) {
+    std::string failure;
+    try {
+        Handler(ctx, args...);
+        return SMFIS_NOREPLY;
+    } catch (const std::exception& e) {
+        failure = e.what();
+    } catch (...) {
+        failure = "unknown internal error";
+    }
+    failure = std::string("at ") + name_of(S) + ": " + failure;
+    if constexpr (S == Stage::Connect) {
+        session.hold_connection_failure(failure);
+    } else {
+        session.hold_failure(failure);
+    }
+    return SMFIS_NOREPLY;
+}
+
 template <auto Handler, Stage S, typename... Args> sfsistat guarded(SMFICTX* ctx, Args... args) {
     const auto started = std::chrono::steady_clock::now();
     sfsistat status = SMFIS_TEMPFAIL;
     try {
-        status = Handler(ctx, args...);
+        auto* session = static_cast<Session*>(smfi_getpriv(ctx));
+        if (session != nullptr && session->no_reply(no_reply_bit(S))) {
+            status = unanswered<Handler, S>(ctx, *session, args...);
+        } else {
+            status = Handler(ctx, args...);
+        }
     } catch (const std::exception& e) {
         status = tempfail(ctx, transaction(ctx, S, args...), e.what());
     } catch (...) {
@@ -253,11 +298,18 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long actions, unsigned long steps, 
     // DATA: Postfix would still send its macros, which get no reply, and over
     // TCP its next write then waits for our delayed ACK (Nagle): 40 ms a message.
     constexpr unsigned long kSkippable = SMFIP_NOHELO | SMFIP_NOUNKNOWN;
-    *steps_out = steps & (kSkippable | SMFIP_HDR_LEADSPC | SMFIP_NR_HDR);
+    // Header fields never get a reply: the next field follows at once, or
+    // end of headers, which is answered (no Nagle wait even over TCP).
+    unsigned long no_reply = SMFIP_NR_HDR;
+    if (g_envelope_without_replies.load()) {
+        no_reply |= SMFIP_NR_CONN | SMFIP_NR_MAIL;
+    }
+    // libmilter offers every SMFIP_NR_* (it answers for an MTA without them).
+    *steps_out = steps & (kSkippable | SMFIP_HDR_LEADSPC | no_reply);
     *reserved2 = 0;
     *reserved3 = 0;
     session_of(ctx).set_header_leading_space((steps & SMFIP_HDR_LEADSPC) != 0);
-    session_of(ctx).set_header_no_reply((steps & SMFIP_NR_HDR) != 0);
+    session_of(ctx).set_no_reply_steps(*steps_out & no_reply);
     return SMFIS_CONTINUE;
 }
 
@@ -323,6 +375,9 @@ sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
         return SMFIS_CONTINUE;
     }
     Session& session = session_of(ctx);
+    if (session.held_failure()) {
+        return SMFIS_CONTINUE; // end of headers tempfails the message with it
+    }
     const Runtime& runtime = session.runtime();
     const std::string recipient = pgp::bare_address(argv[0]);
     core::Resolution resolution;
@@ -358,17 +413,8 @@ sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
 }
 
 sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
-    Session& session = session_of(ctx);
-    if (!session.header_no_reply()) {
-        session.add_header(name != nullptr ? name : "", value != nullptr ? value : "");
-        return SMFIS_CONTINUE;
-    }
-    try {
-        session.add_header(name != nullptr ? name : "", value != nullptr ? value : "");
-    } catch (const std::exception& e) {
-        session.hold_failure(std::string("while receiving a header field: ") + e.what());
-    }
-    return SMFIS_NOREPLY;
+    session_of(ctx).add_header(name != nullptr ? name : "", value != nullptr ? value : "");
+    return SMFIS_CONTINUE;
 }
 
 sfsistat finish_without_body(SMFICTX* ctx, Session& session, const core::Decision& decision) {
@@ -535,6 +581,10 @@ sfsistat cb_close(SMFICTX* ctx) {
 
 std::size_t open_connections() {
     return g_open_connections.load();
+}
+
+void set_envelope_without_replies(bool on) {
+    g_envelope_without_replies.store(on);
 }
 
 smfiDesc make_filter_description() {

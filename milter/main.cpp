@@ -204,6 +204,7 @@ int run(const Options& options) {
         throw std::runtime_error("refusing to run as root: set user = to an unprivileged user");
     }
 
+    set_envelope_without_replies(!unix_socket_path(settings.socket).empty());
     smfiDesc description = make_filter_description();
     if (smfi_register(description) != MI_SUCCESS) {
         throw std::runtime_error("libmilter refused to register the filter");

@@ -34,10 +34,10 @@ class Session {
     // Connection facts.
     void set_header_leading_space(bool on) { header_leading_space_ = on; }
     bool header_leading_space() const { return header_leading_space_; }
-    // SMFIP_NR_HDR: the MTA sends header fields without waiting for a reply
-    // to each (one round trip per field saved, which a busy MTA feels).
-    void set_header_no_reply(bool on) { header_no_reply_ = on; }
-    bool header_no_reply() const { return header_no_reply_; }
+    // The SMFIP_NR_* steps negotiated: the MTA sends those events without
+    // waiting for a reply (a round trip saved each, which a busy MTA feels).
+    void set_no_reply_steps(unsigned long steps) { no_reply_steps_ = steps; }
+    bool no_reply(unsigned long step) const { return (no_reply_steps_ & step) != 0; }
     void set_daemon_name(std::string name) { daemon_name_ = std::move(name); }
     const std::string& daemon_name() const { return daemon_name_; }
     void set_client_kind(ClientKind kind) { client_kind_ = kind; }
@@ -57,11 +57,15 @@ class Session {
     void set_recipient_class(bool encryptable) { recipient_class_ = encryptable; }
 
     void add_header(std::string name, std::string value);
-    // A failure in a step that cannot answer (a header with SMFIP_NR_HDR, a
-    // recipient of Postfix's cleanup); end of headers answers for it with a
-    // tempfail. reason says where it happened.
+    // A failure in a step that cannot answer (MAIL or a header field without
+    // a reply, a recipient of Postfix's cleanup); end of headers tempfails
+    // the message with it. reason says where it happened.
     void hold_failure(std::string reason) { held_failure_ = std::move(reason); }
-    const std::optional<std::string>& held_failure() const { return held_failure_; }
+    // The same for the connect step: it stays for every message of the connection.
+    void hold_connection_failure(std::string reason) { connection_failure_ = std::move(reason); }
+    const std::optional<std::string>& held_failure() const {
+        return connection_failure_ ? connection_failure_ : held_failure_;
+    }
     // Appends unless the message has grown past limit (0: none); then the
     // body is dropped and oversized() is true for the rest of the message.
     // A body that grows past the configuration's spool_threshold, or would take
@@ -83,7 +87,8 @@ class Session {
     std::string header_section() const;
 
     bool header_leading_space_ = false;
-    bool header_no_reply_ = false;
+    unsigned long no_reply_steps_ = 0;
+    std::optional<std::string> connection_failure_;
     std::string daemon_name_;
     ClientKind client_kind_ = ClientKind::Smtp;
 

@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 import keyring
-from mailveil_daemon import MailveilDaemon, kill_leftover
+from mailveil_daemon import MailveilDaemon, ensure_run_as_user, kill_leftover
 from postfix import PostfixInstance, free_port, wait_until
 
 SWAKS_TOKENS = re.compile(rb"\\n|%(?:NEWLINE|FROM_ADDRESS|TO_ADDRESS|MESSAGEID|SWAKS_VERSION|"
@@ -66,10 +66,13 @@ class MailStack:
     """Postfix + mailveil + keyrings for one test (or the demo)."""
 
     def __init__(self, root, mailveil_binary, keyed, unkeyed, mailveil_settings=None,
-                 mailboxes=(), relay=False):
+                 mailboxes=(), relay=False, unix_milter=False):
         """mailveil_settings: mailveil.conf settings for this stack ({} = defaults), or a
         callable that returns them, called with the stack once the keys exist.
-        mailboxes: more addresses with a Maildir. relay: also run a relay Postfix."""
+        mailboxes: more addresses with a Maildir. relay: also run a relay Postfix.
+        unix_milter: mailveil listens on a unix socket (the package's default)
+        instead of inet:PORT@127.0.0.1; it gets umask = 000 so that Postfix's
+        smtpd, another user, can connect."""
         self.root = os.path.abspath(root)
         self.mailveil_settings = (mailveil_settings if callable(mailveil_settings)
                                   else dict(mailveil_settings or {}))
@@ -82,6 +85,8 @@ class MailStack:
         while len(ports) < 3:
             ports.add(free_port())
         self.smtp_port, self.milter_port, relay_port = sorted(ports)
+        self.unix_milter = unix_milter
+        self.milter_socket = None  # its path, made in start()
         self.postfix = PostfixInstance(os.path.join(self.root, "postfix"),
                                        self.smtp_port, self.milter_port)
         self.relay = RelayPostfix(os.path.join(self.root, "relay"), relay_port,
@@ -93,6 +98,9 @@ class MailStack:
 
     def start(self):
         self._clean_leftovers()
+        if self.unix_milter:
+            self.milter_socket = self._milter_socket_path()
+            self.postfix.milter_port = "unix:" + self.milter_socket
         self.milter_home, self.people = keyring.make_people(self._keys_root(), *self.cast)
         self.postfix.create(sorted(set(self.people) | set(self.mailboxes)))
         self.postfix.start()
@@ -102,9 +110,12 @@ class MailStack:
         settings = self.mailveil_settings
         if callable(settings):
             settings = self.mailveil_settings = dict(settings(self))
+        if self.unix_milter:
+            settings = dict(settings, umask="000")
         self.daemon = MailveilDaemon(self.mailveil_binary, self.milter_port,
                                      self.milter_home.path, self.log_path,
-                                     self._write_mailveil_config(settings))
+                                     self._write_mailveil_config(settings),
+                                     unix_socket=self.milter_socket)
         self.daemon.start()
 
     def _write_mailveil_config(self, settings):
@@ -158,6 +169,21 @@ class MailStack:
         os.symlink(short, keys)
         return os.path.realpath(keys)
 
+    def _milter_socket_path(self):
+        """root/milter/mailveil.sock, or in a short folder linked there when too
+        deep for a socket path; the folder belongs to mailveil's user."""
+        folder = os.path.join(self.root, "milter")
+        if len(folder) + len("/mailveil.sock") >= 100:
+            short = tempfile.mkdtemp(prefix="mailveil-sock-")
+            os.symlink(short, folder)
+            folder = short
+        else:
+            os.makedirs(folder)
+        os.chmod(folder, 0o755)
+        user = ensure_run_as_user()
+        os.chown(folder, user.pw_uid, user.pw_gid)
+        return os.path.join(folder, "mailveil.sock")
+
     @property
     def log_path(self):
         return os.path.join(self.root, "mailveil.log")
@@ -209,9 +235,10 @@ class MailStack:
         self.postfix.release_short_spool()
         if self.relay:
             self.relay.release_short_spool()
-        keys = os.path.join(self.root, "keys")
-        if os.path.islink(keys):
-            shutil.rmtree(os.path.realpath(keys), ignore_errors=True)
+        for name in ("keys", "milter"):
+            path = os.path.join(self.root, name)
+            if os.path.islink(path):
+                shutil.rmtree(os.path.realpath(path), ignore_errors=True)
 
     def _stop_agents(self):
         for home in _gnupg_homes(os.path.join(self.root, "keys")):

@@ -161,6 +161,9 @@ STACKS = {
     # smtpd logs each milter event it sends for clients in debug_peer_list.
     "test_keyless_mail_settles_at_data": dict(postfix=lambda stack: stack.postfix.main_cf.update(
         {"debug_peer_list": "127.0.0.1", "debug_peer_level": "2"})),
+    "test_unix_socket_envelope_without_replies": dict(
+        unix_milter=True, postfix=lambda stack: stack.postfix.main_cf.update(
+            {"debug_peer_list": "127.0.0.1", "debug_peer_level": "2"})),
 }
 
 
@@ -173,7 +176,8 @@ class OperationsTest(unittest.TestCase):
         self.stack = MailStack(os.path.join(prerequisites.scratch_root(), folder),
                                prerequisites.binary("MAILVEIL_BIN"), KEYED, UNKEYED,
                                spec.get("settings"), mailboxes=spec.get("mailboxes", ()),
-                               relay=spec.get("relay", False))
+                               relay=spec.get("relay", False),
+                               unix_milter=spec.get("unix_milter", False))
         if "postfix" in spec:
             spec["postfix"](self.stack)
         self.addCleanup(self.stack.stop)
@@ -392,6 +396,43 @@ class OperationsTest(unittest.TestCase):
         settled = [e for e in self.stack.daemon.decisions()
                    if (e.get("decision"), e.get("reason")) == ("passed", "no-key")]
         self.assertEqual(len(settled), 1, self.stack.daemon.decisions())
+        # Over TCP every envelope event is answered (milter/callbacks.h: Nagle).
+        for negotiated in self.negotiated_events():
+            self.assertEqual(negotiated & {"SMFIP_NR_CONN", "SMFIP_NR_MAIL"}, set())
+            self.assertIn("SMFIP_NR_HDR", negotiated)
+
+    def negotiated_events(self):
+        """The SMFIP_* names of each milter connection's negotiated events (smtpd's
+        verbose "milter8_connect: events ..." line)."""
+        return [set(re.findall(r"SMFIP_\w+", line.split("events", 1)[1]))
+                for line in self.stack.postfix.maillog_text().splitlines()
+                if "postfix/smtpd[" in line and "milter8_connect: events" in line]
+
+    @with_logs
+    def test_unix_socket_envelope_without_replies(self):
+        """On a unix socket mailveil asks Postfix not to wait for replies to the
+        connect and MAIL events (two round trips an SMTP session saved): the
+        negotiated events say so, and keyed, keyless and mixed mail still go
+        their ways, in one session after another."""
+        keyed = text_message("unix keyed", "unix-1")
+        keyless = text_message("unix keyless", "unix-2")
+        mixed = text_message("unix mixed", "unix-3")
+        self.stack.send_accepted(keyed, [BOB])
+        self.stack.send_accepted(keyless, [CAROL])
+        refused = self.stack.send(mixed, [BOB, CAROL])  # the split: 452 for one of them
+        self.assertIn("452 4.5.3", refused.transcript)
+        delivered = self.stack.wait_for_delivery(BOB, 2)
+        self.assert_encrypted_for(delivered[0], keyed, [BOB])
+        self.assert_encrypted_for(delivered[1], mixed, [BOB])
+        self.assert_unchanged(self.stack.wait_for_delivery(CAROL)[0], keyless)
+
+        events = self.negotiated_events()
+        # one per SMTP session (the harness's probe of Postfix's port is one too)
+        self.assertGreaterEqual(len(events), 3, "milter connections")
+        for negotiated in events:
+            self.assertTrue({"SMFIP_NR_CONN", "SMFIP_NR_MAIL", "SMFIP_NR_HDR"} <= negotiated,
+                            negotiated)
+            self.assertNotIn("SMFIP_NR_RCPT", negotiated)
 
     @with_logs
     def test_tcp_listener_has_nodelay(self):
