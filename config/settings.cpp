@@ -80,6 +80,15 @@ std::size_t parse_width(const ConfigEntry& entry) {
     return std::stoul(v);
 }
 
+unsigned parse_timeout(const ConfigEntry& entry) {
+    const std::string& v = entry.value;
+    if (v.empty() || v.size() > 4 || v.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(v) > 3600) {
+        entry.fail("expected whole seconds from 0 (no limit) to 3600, not \"" + v + "\"");
+    }
+    return static_cast<unsigned>(std::stoul(v));
+}
+
 mode_t parse_umask(const ConfigEntry& entry) {
     const std::string& v = entry.value;
     if (v.empty() || v.size() > 4 || v.find_first_not_of("01234567") != std::string::npos) {
@@ -156,6 +165,8 @@ const std::map<std::string, Setter>& setters() {
         {"group", [](Settings& s, const ConfigEntry& e) { s.group = parse_word(e, true); }},
         {"umask", [](Settings& s, const ConfigEntry& e) { s.umask = parse_umask(e); }},
         {"pid_file", [](Settings& s, const ConfigEntry& e) { s.pid_file = parse_path(e, true); }},
+        {"gpg_timeout",
+         [](Settings& s, const ConfigEntry& e) { s.gpg_timeout = parse_timeout(e); }},
         {"log", [](Settings& s, const ConfigEntry& e) { s.log = parse_choice(e, kLogSinks); }},
         {"log_level",
          [](Settings& s, const ConfigEntry& e) { s.log_level = parse_choice(e, kLogLevels); }},
@@ -279,6 +290,7 @@ std::string render_settings(const Settings& s) {
     line("group", s.group);
     line("umask", mask);
     line("pid_file", s.pid_file);
+    line("gpg_timeout", std::to_string(s.gpg_timeout));
     line("log", name_of(s.log, kLogSinks));
     line("log_level", name_of(s.log_level, kLogLevels));
     line("on_error", name_of(s.on_error, kOnError));

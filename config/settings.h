@@ -33,6 +33,8 @@ struct Settings {
     std::string group;  // empty: the user's primary group
     mode_t umask = 007; // socket mode 0660
     std::string pid_file = "/run/mailveil/mailveil.pid";
+    // Seconds one gpg run may take before it is stopped (0: no limit).
+    unsigned gpg_timeout = 120;
 
     // Logging.
     LogSink log = LogSink::Syslog;

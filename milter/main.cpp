@@ -22,6 +22,7 @@
 #include "milter/runtime.h"
 #include "milter/systemd_notify.h"
 #include "milter/tcp_nodelay.h"
+#include "pgp/gpg_deadline.h"
 #include "version.h"
 
 #include <fcntl.h>
@@ -33,6 +34,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <future>
 #include <iostream>
 #include <thread>
@@ -66,6 +68,20 @@ bool detach() {
     return true;
 }
 
+// gpg-with-deadline: beside this program in a build tree, else where the
+// package installs it.
+std::string gpg_with_deadline_path() {
+    std::error_code error;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (!error) {
+        const auto beside = self.parent_path() / "gpg-with-deadline";
+        if (::access(beside.c_str(), X_OK) == 0) {
+            return beside.string();
+        }
+    }
+    return MAILVEIL_LIBEXECDIR "/gpg-with-deadline";
+}
+
 config::Settings load(const Options& options) {
     // Without -c a missing default file means "defaults and flags".
     const bool use_file =
@@ -85,6 +101,7 @@ void warn_about_restart_only_changes(const config::Settings& before,
     changed("group", before.group, after.group);
     changed("pid_file", before.pid_file, after.pid_file);
     changed("umask", std::to_string(before.umask), std::to_string(after.umask));
+    changed("gpg_timeout", std::to_string(before.gpg_timeout), std::to_string(after.gpg_timeout));
 }
 
 void reload(const Options& options) {
@@ -197,6 +214,10 @@ int run(const Options& options) {
     log::open(settings.log);
     log::set_level(settings.log_level);
     install_runtime(runtime);
+    if (settings.gpg_timeout > 0) {
+        pgp::set_gpg_deadline(
+            {gpg_with_deadline_path(), std::chrono::seconds(settings.gpg_timeout)});
+    }
 
     const bool root = ::geteuid() == 0;
     const RunAs run_as = root ? resolve_run_as(settings) : RunAs{::getuid(), ::getgid(), ""};

@@ -109,8 +109,9 @@ std::vector<gpgme_key_t> key_array_of(const std::vector<RecipientKey>& keys) {
     return key_array;
 }
 
-void encrypt(gpgme_ctx_t ctx, std::vector<gpgme_key_t>& key_array, EncryptOptions options,
-             gpgme_data_t plain, gpgme_data_t cipher) {
+void encrypt(const PooledContext& lease, std::vector<gpgme_key_t>& key_array,
+             EncryptOptions options, gpgme_data_t plain, gpgme_data_t cipher) {
+    gpgme_ctx_t ctx = lease.get();
     unsigned flags = GPGME_ENCRYPT_ALWAYS_TRUST | GPGME_ENCRYPT_NO_ENCRYPT_TO;
     if (options.hide_recipients) {
         flags |= GPGME_ENCRYPT_THROW_KEYIDS;
@@ -126,7 +127,7 @@ void encrypt(gpgme_ctx_t ctx, std::vector<gpgme_key_t>& key_array, EncryptOption
                           gpgme_strerror(invalid->reason);
             }
         }
-        throw EncryptionError(detail);
+        throw EncryptionError(lease.explain(detail));
     }
     if (gpgme_encrypt_result_t result = gpgme_op_encrypt_result(ctx);
         result != nullptr && result->invalid_recipients != nullptr) {
@@ -138,9 +139,10 @@ constexpr std::string_view kArmorStart = "-----BEGIN PGP MESSAGE-----";
 
 // GPGME reports success when gpg ends early without a word (killed, or a
 // broken install): only the missing output shows it.
-[[noreturn]] void throw_no_armor() {
-    throw EncryptionError("GnuPG engine " + engine_program() +
-                          " returned no ASCII-armored message (gpg failed or was killed)");
+[[noreturn]] void throw_no_armor(const PooledContext& lease) {
+    throw EncryptionError(lease.explain("GnuPG engine " + engine_program() +
+                                        " returned no ASCII-armored message (gpg failed or "
+                                        "was killed)"));
 }
 
 } // namespace
@@ -152,10 +154,10 @@ std::string encrypt_armored(const std::string& gnupg_home, std::string_view plai
     gpgme_set_armor(ctx.get(), 1);
     Data plain = data_from(plaintext);
     Data cipher = new_memory_data();
-    encrypt(ctx.get(), key_array, options, plain.get(), cipher.get());
+    encrypt(ctx, key_array, options, plain.get(), cipher.get());
     std::string armored = take_contents(cipher.release());
     if (armored.find(kArmorStart) == std::string::npos) {
-        throw_no_armor();
+        throw_no_armor(ctx);
     }
     return armored;
 }
@@ -169,7 +171,7 @@ void encrypt_armored_stream(const std::string& gnupg_home, const PlaintextSource
     CallbackData plain(&source, nullptr);
     CallbackData cipher(nullptr, &sink);
     try {
-        encrypt(ctx.get(), key_array, options, plain.get(), cipher.get());
+        encrypt(ctx, key_array, options, plain.get(), cipher.get());
     } catch (const EncryptionError&) {
         plain.rethrow(); // the source's own error says more than GPGME's
         cipher.rethrow();
@@ -178,7 +180,7 @@ void encrypt_armored_stream(const std::string& gnupg_home, const PlaintextSource
     plain.rethrow();
     cipher.rethrow();
     if (cipher.start().find(kArmorStart) == std::string::npos) {
-        throw_no_armor();
+        throw_no_armor(ctx);
     }
 }
 

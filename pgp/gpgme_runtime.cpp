@@ -1,6 +1,7 @@
 #include "pgp/gpgme_runtime.h"
 
 #include "core/errors.h"
+#include "pgp/gpg_deadline.h"
 
 #include <atomic>
 #include <clocale>
@@ -52,6 +53,7 @@ std::shared_ptr<ContextPool> pool_for(const std::string& gnupg_home) {
 }
 
 Context new_context(const std::string& gnupg_home) {
+    const auto started = std::chrono::steady_clock::now(); // GPGME runs "gpg --version"
     gpgme_ctx_t raw = nullptr;
     if (auto err = gpgme_new(&raw); err != GPG_ERR_NO_ERROR) {
         throw KeyringError(describe_error("cannot create GPGME context", err));
@@ -60,10 +62,13 @@ Context new_context(const std::string& gnupg_home) {
     if (auto err = gpgme_set_protocol(ctx.get(), GPGME_PROTOCOL_OpenPGP); err != GPG_ERR_NO_ERROR) {
         throw KeyringError(describe_error("cannot select OpenPGP", err));
     }
-    if (auto err = gpgme_ctx_set_engine_info(ctx.get(), GPGME_PROTOCOL_OpenPGP, nullptr,
+    const auto& deadline = gpg_deadline();
+    if (auto err = gpgme_ctx_set_engine_info(ctx.get(), GPGME_PROTOCOL_OpenPGP,
+                                             deadline ? deadline->wrapper.c_str() : nullptr,
                                              gnupg_home.c_str());
         err != GPG_ERR_NO_ERROR) {
-        throw KeyringError(describe_error("cannot use GnuPG home " + gnupg_home, err));
+        throw KeyringError(explain_gpg_failure(
+            describe_error("cannot use GnuPG home " + gnupg_home, err), started));
     }
     return ctx;
 }
@@ -116,7 +121,12 @@ std::string describe_error(const std::string& what, gpgme_error_t error) {
 
 PooledContext::PooledContext(Context ctx, std::shared_ptr<ContextPool> pool)
     : ctx_(std::move(ctx)), pool_(std::move(pool)),
-      exceptions_at_start_(std::uncaught_exceptions()) {}
+      exceptions_at_start_(std::uncaught_exceptions()), started_(std::chrono::steady_clock::now()) {
+}
+
+std::string PooledContext::explain(const std::string& what) const {
+    return explain_gpg_failure(what, started_);
+}
 
 PooledContext::~PooledContext() {
     if (ctx_ && pool_ && std::uncaught_exceptions() == exceptions_at_start_) {

@@ -17,6 +17,7 @@
 
 #include "pgp/gpgme_handles.h"
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -38,10 +39,15 @@ class PooledContext {
 
     gpgme_ctx_t get() const { return ctx_.get(); }
 
+    // what, with the reason when this lease's operation failed by outlasting
+    // the gpg deadline (pgp/gpg_deadline.h).
+    std::string explain(const std::string& what) const;
+
   private:
     Context ctx_;
     std::shared_ptr<ContextPool> pool_;
     int exceptions_at_start_;
+    std::chrono::steady_clock::time_point started_;
 };
 
 // An OpenPGP context whose engine uses gnupg_home as its home directory.

@@ -155,10 +155,10 @@ void Keyring::confirm_engine_answers() const {
                                   ? gpg_error(GPG_ERR_NO_PUBKEY)
                                   : gpgme_get_key(ctx.get(), fingerprint.c_str(), &raw, 0);
     if (err != GPG_ERR_NO_ERROR) {
-        throw KeyringError(describe_error("GnuPG engine " + engine_program() +
-                                              " finds no key at all in " + home_ +
-                                              ", not even one counted there before",
-                                          err));
+        throw KeyringError(ctx.explain(describe_error("GnuPG engine " + engine_program() +
+                                                          " finds no key at all in " + home_ +
+                                                          ", not even one counted there before",
+                                                      err)));
     }
     Key::adopt(raw);
 }
@@ -168,7 +168,7 @@ void Keyring::for_each_key(const char* pattern,
     PooledContext ctx = make_context(home_);
     gpgme_set_keylist_mode(ctx.get(), GPGME_KEYLIST_MODE_LOCAL);
     if (auto err = gpgme_op_keylist_start(ctx.get(), pattern, 0); err != GPG_ERR_NO_ERROR) {
-        throw KeyringError(describe_error("cannot list keys in " + home_, err));
+        throw KeyringError(ctx.explain(describe_error("cannot list keys in " + home_, err)));
     }
     for (;;) {
         gpgme_key_t raw = nullptr;
@@ -177,7 +177,7 @@ void Keyring::for_each_key(const char* pattern,
             break;
         }
         if (err != GPG_ERR_NO_ERROR) {
-            throw KeyringError(describe_error("cannot list keys in " + home_, err));
+            throw KeyringError(ctx.explain(describe_error("cannot list keys in " + home_, err)));
         }
         visit(Key::adopt(raw));
     }
@@ -240,7 +240,7 @@ Keyring::find_usable_key_by_fingerprint(std::string_view recipient,
         return std::nullopt;
     }
     if (err != GPG_ERR_NO_ERROR) {
-        throw KeyringError(describe_error("cannot look up key " + fingerprint, err));
+        throw KeyringError(ctx.explain(describe_error("cannot look up key " + fingerprint, err)));
     }
     Key key = Key::adopt(raw);
     if (!key_can_encrypt_now(key.get(), std::time(nullptr))) {

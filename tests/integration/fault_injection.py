@@ -27,7 +27,7 @@ import secrets
 import shutil
 import subprocess
 
-from mailveil_daemon import ensure_run_as_user
+from mailveil_daemon import RUN_AS_USER, ensure_run_as_user
 
 
 def gpg_engine_path():
@@ -107,6 +107,12 @@ class DaemonNamespace:
         """The names in path as the daemon sees it."""
         return sorted(os.listdir("/proc/%d/root%s" % (self.daemon.process.pid, path)))
 
+    def processes_running(self, pattern):
+        """How many processes of the daemon's user match pattern (pgrep -f)."""
+        result = subprocess.run(["pgrep", "-c", "-u", RUN_AS_USER, "-f", pattern],
+                                capture_output=True, text=True)
+        return int(result.stdout.strip() or 0)
+
     def thread_count(self):
         with open("/proc/%d/status" % self.daemon.process.pid) as status:
             return int(re.search(r"^Threads:\s*(\d+)", status.read(), re.M).group(1))
@@ -117,6 +123,9 @@ def sleeping_gpg(real_gpg, seconds):
     return "#!/bin/sh\nsleep %d\nexec %s \"$@\"\n" % (seconds, real_gpg)
 
 
+# a gpg that never answers (exec: the alarm gpg-with-deadline sets must reach
+# the process that hangs)
+HUNG_GPG = "#!/bin/sh\nexec sleep 3600\n"
 FAILING_GPG = "#!/bin/sh\necho 'gpg: fatal: simulated engine failure' >&2\nexit 2\n"
 # a file that is there but cannot be run: what a removed or broken install looks like to exec
 MISSING_GPG = "not a program\n"

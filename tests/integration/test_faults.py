@@ -38,7 +38,7 @@ import unittest
 import messages
 import prerequisites
 import test_postfix
-from fault_injection import (FAILING_GPG, MISSING_GPG, DaemonNamespace, marked_message,
+from fault_injection import (FAILING_GPG, HUNG_GPG, MISSING_GPG, DaemonNamespace, marked_message,
                              markers_found, new_markers, sleeping_gpg)
 from mailveil_daemon import RUN_AS_USER
 from mta import MailStack, StackError
@@ -49,6 +49,7 @@ from test_postfix import BOB, CAROL, DAVE, KEYED, UNKEYED, data, with_logs
 MARKED_PLACES = ("subject", "header", "body", "attachment")
 MILTER_TIMEOUT = 5  # seconds, Postfix's milter_command_timeout here (30 s by default)
 SLOW_GPG_SECONDS = 8
+GPG_DEADLINE = 2  # seconds, mailveil's gpg_timeout for the hung gpg
 
 # How each scenario's stack differs: mailveil.conf settings, Postfix main.cf.
 STACKS = {
@@ -56,6 +57,7 @@ STACKS = {
         settings={"spool_threshold": "64k"}),
     "test_slow_key_lookup_tempfails_then_delivers": dict(
         postfix={"milter_command_timeout": "%ds" % MILTER_TIMEOUT}),
+    "test_hung_gpg_is_stopped_then_delivers": dict(settings={"gpg_timeout": str(GPG_DEADLINE)}),
     "test_logs_never_contain_message_content": dict(
         settings={"max_message_size": "200k", "html_plain": "alternative"}),
 }
@@ -312,6 +314,25 @@ class FaultsTest(unittest.TestCase):
                         % (self.namespace.thread_count(), threads))
         self.assertEqual(self.tempfail_lines(), [], "mailveil itself did not tempfail")
         self.assert_no_markers_logged()
+
+    @with_logs
+    def test_hung_gpg_is_stopped_then_delivers(self):
+        """After a first message to Dave, gpg hangs for good (gpg_timeout = 2 s).
+        Every gpg run is stopped at the deadline, so Bob's key lookup fails
+        within Postfix's timeout: mailveil's own 451 4.3.0, naming the
+        deadline; no hung gpg stays behind, the threads go back to where they
+        were, and with gpg back the message is delivered once, encrypted."""
+        self.warm_up(DAVE)
+        threads = self.namespace.thread_count()
+        self.run_fault(lambda: self.namespace.replace_gpg(HUNG_GPG), self.namespace.restore_gpg,
+                       r"gpg ran longer than gpg_timeout, %d s, and was stopped" % GPG_DEADLINE)
+        self.assertTrue(wait_until(lambda: self.namespace.processes_running("sleep 3600") == 0,
+                                   GPG_DEADLINE * 3),
+                        "hung gpg processes left: %d" % self.namespace.processes_running(
+                            "sleep 3600"))
+        self.assertTrue(wait_until(lambda: self.namespace.thread_count() <= threads, 60),
+                        "mailveil has %d threads, %d before the hung gpg"
+                        % (self.namespace.thread_count(), threads))
 
     @with_logs
     def test_logs_never_contain_message_content(self):

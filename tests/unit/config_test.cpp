@@ -91,13 +91,16 @@ TEST_CASE("config: errors name the file and line", "[config]") {
                Catch::Contains("expected one of plaintext, split, tempfail"));
     CHECK_THAT(error_of("keyring = relative/dir\n"), Catch::Contains("must be an absolute path"));
     CHECK_THAT(error_of("socket = tcp:25\n"), Catch::Contains("expected unix:/path"));
+    CHECK_THAT(error_of("gpg_timeout = 3601\n"), Catch::Contains("from 0 (no limit) to 3600"));
+    CHECK_THAT(error_of("gpg_timeout = 2s\n"), Catch::Contains("gpg_timeout: expected whole"));
     CHECK_THAT(error_of("just words\n"), Catch::Contains(":1: expected \"key = value\""));
     CHECK_THAT(error_of("  continued = x\n"), Catch::Contains(":1: continuation line"));
 }
 
 TEST_CASE("config: typed values", "[config]") {
     TempConfig file("max_message_size = 2M\numask = 027\nlog_level = debug\n"
-                    "on_error = pass\nrecipient_delimiter = +\nsubmission_daemons = A B,C\n");
+                    "on_error = pass\nrecipient_delimiter = +\nsubmission_daemons = A B,C\n"
+                    "gpg_timeout = 0\n");
     const Settings s = load_settings(file.path(), {});
     CHECK(s.max_message_size == 2u * 1024 * 1024);
     CHECK(s.umask == 027);
@@ -105,6 +108,7 @@ TEST_CASE("config: typed values", "[config]") {
     CHECK(s.on_error == OnError::Pass);
     CHECK(s.engine_settings().policy.recipient_delimiter == "+");
     CHECK(s.submission_daemons == std::vector<std::string>{"A", "B", "C"});
+    CHECK(s.gpg_timeout == 0);
 }
 
 TEST_CASE("config: command-line flags override the file", "[config]") {
