@@ -29,7 +29,7 @@ void set_gpg_deadline(const GpgDeadline& deadline);
 const std::optional<GpgDeadline>& gpg_deadline();
 
 // what, with the reason when an operation that began at started failed by
-// reaching the limit: "gpg ran longer than gpg_timeout (N s) and was stopped".
+// reaching the limit: "... (gpg ran longer than gpg_timeout, N s, and was stopped)".
 std::string explain_gpg_failure(const std::string& what,
                                 std::chrono::steady_clock::time_point started);
 
