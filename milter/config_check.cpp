@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 
@@ -153,9 +155,23 @@ void check_tmpdir(const config::Settings& settings, Reporter& report) {
     }
 }
 
+void check_gpg_timeout(const config::Settings& settings, const std::string& gpg_wrapper,
+                       Reporter& report) {
+    const std::string seconds = std::to_string(settings.gpg_timeout);
+    if (settings.gpg_timeout == 0) {
+        report.warning("gpg_timeout = 0: a gpg that hangs holds its connection, and a "
+                       "processing slot, until mailveil is restarted");
+    } else if (::access(gpg_wrapper.c_str(), X_OK) != 0) {
+        report.error("gpg_timeout = " + seconds + " needs " + gpg_wrapper + " (" +
+                     std::strerror(errno) + "); mailveil will not start without it");
+    } else {
+        report.ok("gpg runs with a deadline of " + seconds + " s (" + gpg_wrapper + ")");
+    }
+}
+
 } // namespace
 
-CheckReport check_configuration(const config::Settings& settings) {
+CheckReport check_configuration(const config::Settings& settings, const std::string& gpg_wrapper) {
     Reporter report;
     report.ok(settings.config_file.empty() ? "no configuration file, defaults and flags"
                                            : "configuration " + settings.config_file);
@@ -164,6 +180,7 @@ CheckReport check_configuration(const config::Settings& settings) {
     check_keyring(settings, report);
     check_policy(settings, report);
     check_tmpdir(settings, report);
+    check_gpg_timeout(settings, gpg_wrapper, report);
     return report.take();
 }
 

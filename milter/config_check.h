@@ -5,7 +5,8 @@
 // (warning) and what was checked (ok). Checks: the configuration and policy
 // files, the run-as user and group, the socket's directory, the keyring
 // (a readable directory, not group/world-writable, holding usable keys),
-// keys whose encryption stops within 30 days, key map fingerprints, tmpdir.
+// keys whose encryption stops within 30 days, key map fingerprints, tmpdir,
+// and that gpg_wrapper (gpg-with-deadline) can be run when gpg_timeout is set.
 #pragma once
 
 #include "config/settings.h"
@@ -21,6 +22,6 @@ struct CheckReport {
     int warnings = 0;
 };
 
-CheckReport check_configuration(const config::Settings& settings);
+CheckReport check_configuration(const config::Settings& settings, const std::string& gpg_wrapper);
 
 } // namespace mailveil::milter

@@ -265,7 +265,7 @@ int check(const Options& options) {
         std::cout << "error: " << e.what() << "\nmailveil: configuration has errors\n";
         return 1;
     }
-    const CheckReport report = check_configuration(settings);
+    const CheckReport report = check_configuration(settings, gpg_with_deadline_path());
     for (const auto& line : report.lines) {
         std::cout << line << "\n";
     }
