@@ -157,29 +157,28 @@ class MailStack:
         return [line for line in self.daemon.log_text().splitlines()
                 if "reloaded configuration" in line or "reload failed" in line]
 
-    def _keys_root(self):
-        """root/keys, or a link there to a short folder when sockets would not fit."""
-        keys = os.path.join(self.root, "keys")
-        if len(keys) + len("/milter/S.gpg-agent.browser") < 100:
-            return keys
-        short = tempfile.mkdtemp(prefix="mailveil-keys-")
-        # mkdtemp makes it 0700: the daemon, running as user mailveil, must
-        # reach the keyring inside (which keeps its own 0700).
+    def _socket_folder(self, name, deepest):
+        """root/name, or a link there to a short /tmp folder when root/name +
+        deepest (the longest socket path inside) would not fit in a socket
+        address; returns the real path. The short folder is 0755: the daemon,
+        running as user mailveil, must reach inside."""
+        path = os.path.join(self.root, name)
+        if len(path) + len(deepest) < 100:
+            return path
+        short = tempfile.mkdtemp(prefix="mailveil-%s-" % name)
         os.chmod(short, 0o755)
-        os.symlink(short, keys)
-        return os.path.realpath(keys)
+        os.symlink(short, path)
+        return os.path.realpath(path)
+
+    def _keys_root(self):
+        """Where the keyrings go (their gpg-agent sockets must fit)."""
+        return self._socket_folder("keys", "/milter/S.gpg-agent.browser")
 
     def _milter_socket_path(self):
-        """root/milter/mailveil.sock, or in a short folder linked there when too
-        deep for a socket path; the folder belongs to mailveil's user."""
-        folder = os.path.join(self.root, "milter")
-        if len(folder) + len("/mailveil.sock") >= 100:
-            short = tempfile.mkdtemp(prefix="mailveil-sock-")
-            os.symlink(short, folder)
-            folder = short
-        else:
-            os.makedirs(folder)
-        os.chmod(folder, 0o755)
+        """The milter's unix socket, in a folder of mailveil's user."""
+        folder = self._socket_folder("milter", "/mailveil.sock")
+        os.makedirs(folder, exist_ok=True)
+        os.chmod(folder, 0o755)  # whatever the umask: Postfix's smtpd reaches the socket
         user = ensure_run_as_user()
         os.chown(folder, user.pw_uid, user.pw_gid)
         return os.path.join(folder, "mailveil.sock")
