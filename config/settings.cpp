@@ -71,22 +71,26 @@ std::uint64_t parse_size(const ConfigEntry& entry) {
     return number * factor;
 }
 
-std::size_t parse_width(const ConfigEntry& entry) {
+// A decimal number from low to high (no more digits than high has);
+// expected says what, for the error.
+unsigned long parse_number(const ConfigEntry& entry, unsigned long low, unsigned long high,
+                           const std::string& expected) {
     const std::string& v = entry.value;
-    if (v.empty() || v.size() > 3 || v.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoul(v) < 20 || std::stoul(v) > 500) {
-        entry.fail("expected a number of columns from 20 to 500, not \"" + v + "\"");
+    if (v.empty() || v.size() > std::to_string(high).size() ||
+        v.find_first_not_of("0123456789") != std::string::npos || std::stoul(v) < low ||
+        std::stoul(v) > high) {
+        entry.fail("expected " + expected + ", not \"" + v + "\"");
     }
     return std::stoul(v);
 }
 
+std::size_t parse_width(const ConfigEntry& entry) {
+    return parse_number(entry, 20, 500, "a number of columns from 20 to 500");
+}
+
 unsigned parse_timeout(const ConfigEntry& entry) {
-    const std::string& v = entry.value;
-    if (v.empty() || v.size() > 4 || v.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoul(v) > 3600) {
-        entry.fail("expected whole seconds from 0 (no limit) to 3600, not \"" + v + "\"");
-    }
-    return static_cast<unsigned>(std::stoul(v));
+    return static_cast<unsigned>(
+        parse_number(entry, 0, 3600, "whole seconds from 0 (no limit) to 3600"));
 }
 
 mode_t parse_umask(const ConfigEntry& entry) {
