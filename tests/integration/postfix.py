@@ -15,6 +15,7 @@ Needs root (Postfix starts as root and drops to the ``postfix`` user).
 import fcntl
 import os
 import pwd
+import random
 import re
 import shutil
 import socket
@@ -30,10 +31,31 @@ DOMAIN = "example.org"
 
 
 def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A TCP port on 127.0.0.1 that nothing listens on right now.
+
+    Picked at random below the kernel's ephemeral range: a port from that
+    range can be taken, before the server binds it, by an outgoing connection
+    of a test running at the same time (ctest runs the scenarios in parallel).
+    """
+    low = _ephemeral_ports_start()
+    for _ in range(1000):
+        port = random.randrange(10000, low)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError("no free TCP port between 10000 and %d" % low)
+
+
+def _ephemeral_ports_start():
+    """The first port of net.ipv4.ip_local_port_range (32768 if unreadable)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as ports:
+            return max(int(ports.read().split()[0]), 10001)
+    except (OSError, ValueError, IndexError):
+        return 32768
 
 
 def port_accepts(port, host="127.0.0.1"):
@@ -62,22 +84,32 @@ def register_config_directory(config_dir, main_cf=DEFAULT_MAIN_CF):
 
     Creates main.cf if missing. Keeps every other line, and rewrites the
     setting as one line: the directories listed before that still exist, plus
-    config_dir. So the file does not grow with every test run. The file is
-    locked meanwhile, so concurrent runs (other build trees, the demo) cannot
-    lose each other's entries.
+    config_dir. So the file does not grow with every test run. Writers lock
+    main.cf's folder meanwhile, so concurrent tests and runs (other build
+    trees, the demo) cannot lose each other's entries; the new text replaces
+    main.cf by rename, so a Postfix starting meanwhile never reads a
+    half-written file.
     """
-    with open(main_cf, "a+") as cf:
-        fcntl.flock(cf, fcntl.LOCK_EX)
-        cf.seek(0)
-        text = cf.read()
+    folder = os.open(os.path.dirname(main_cf), os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        try:
+            with open(main_cf) as cf:
+                text = cf.read()
+        except FileNotFoundError:
+            text = ""
         listed = _parameter_value(text, "alternate_config_directories").replace(",", " ").split()
         if config_dir in listed and text.count("alternate_config_directories") == 1:
             return
         kept = [d for d in dict.fromkeys(listed) if os.path.isdir(d) and d != config_dir]
         others = _without_parameter(text, "alternate_config_directories")
-        cf.seek(0)
-        cf.truncate()
-        cf.write(others + "alternate_config_directories = %s\n" % " ".join(kept + [config_dir]))
+        written = main_cf + ".mailveil-new"
+        with open(written, "w") as cf:
+            cf.write(others + "alternate_config_directories = %s\n" % " ".join(kept + [config_dir]))
+        os.chmod(written, 0o644)
+        os.replace(written, main_cf)
+    finally:
+        os.close(folder)
 
 
 def _without_parameter(main_cf_text, name):

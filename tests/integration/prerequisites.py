@@ -38,6 +38,12 @@ def scratch_root():
     return os.environ.get("MAILVEIL_IT_SCRATCH") or os.path.join(HERE, ".scratch")
 
 
+def scratch_folder(prefix, test_method_name):
+    """The work folder of one test: prefix + its name without "test_", so
+    tests running at the same time never share one."""
+    return os.path.join(scratch_root(), prefix + test_method_name.removeprefix("test_"))
+
+
 def problems(commands=COMMANDS, packages="postfix swaks gnupg notmuch"):
     """Everything that stops the tests from running here, as readable lines.
 

@@ -81,7 +81,7 @@ class BigMailTest(unittest.TestCase):
         # daemon inherits this; other builds ignore it).
         os.environ.setdefault("ASAN_OPTIONS",
                               "quarantine_size_mb=4:thread_local_quarantine_size_kb=256")
-        root = os.path.join(prerequisites.scratch_root(), "big_mail")
+        root = prerequisites.scratch_folder("big_", self._testMethodName)
         self.spool = os.path.join(root + "-spool")
         os.makedirs(self.spool, exist_ok=True)
         os.chmod(self.spool, 0o700)

@@ -70,9 +70,8 @@ class FaultsTest(unittest.TestCase):
         if subprocess.run(["unshare", "--mount", "true"], capture_output=True).returncode != 0:
             prerequisites.report_missing(["no mount namespace (unshare --mount) for the faults: "
                                           "needs CAP_SYS_ADMIN"])
-        folder = "fa_" + "_".join(self._testMethodName.split("_")[1:3])
         spec = STACKS.get(self._testMethodName, {})
-        root = os.path.join(prerequisites.scratch_root(), folder)
+        root = prerequisites.scratch_folder("fa_", self._testMethodName)
         self.tmpdir = root + "-tmp"
         settings = {"log_level": "debug", "tmpdir": self.tmpdir}
         settings.update(spec.get("settings", {}))

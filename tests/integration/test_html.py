@@ -88,9 +88,7 @@ class HtmlTest(unittest.TestCase):
 
     def setUp(self):
         prerequisites.require()
-        # short, like PostfixTest's: the keyring's socket paths must fit (see mta.py)
-        folder = "h_" + "_".join(self._testMethodName.split("_")[1:3])
-        self.stack = MailStack(os.path.join(prerequisites.scratch_root(), folder),
+        self.stack = MailStack(prerequisites.scratch_folder("h_", self._testMethodName),
                                prerequisites.binary("MAILVEIL_BIN"), KEYED, UNKEYED,
                                STACK_SETTINGS.get(self._testMethodName))
         self.addCleanup(self.stack.stop)

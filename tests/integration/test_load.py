@@ -77,8 +77,7 @@ class LoadTest(unittest.TestCase):
     def setUp(self):
         prerequisites.require()
         self.relay = "kill" in self._testMethodName
-        folder = "load_kill" if self.relay else "load"
-        self.stack = MailStack(os.path.join(prerequisites.scratch_root(), folder),
+        self.stack = MailStack(prerequisites.scratch_folder("load_", self._testMethodName),
                                prerequisites.binary("MAILVEIL_BIN"), KEYED, UNKEYED,
                                relay=self.relay)
         # Throughput: no flow-control pause at smtpd, deliveries in parallel.

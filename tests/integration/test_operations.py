@@ -171,9 +171,8 @@ class OperationsTest(unittest.TestCase):
 
     def setUp(self):
         prerequisites.require()
-        folder = "op_" + "_".join(self._testMethodName.split("_")[1:3])
         spec = STACKS.get(self._testMethodName, {})
-        self.stack = MailStack(os.path.join(prerequisites.scratch_root(), folder),
+        self.stack = MailStack(prerequisites.scratch_folder("op_", self._testMethodName),
                                prerequisites.binary("MAILVEIL_BIN"), KEYED, UNKEYED,
                                spec.get("settings"), mailboxes=spec.get("mailboxes", ()),
                                relay=spec.get("relay", False),

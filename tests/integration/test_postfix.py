@@ -87,10 +87,7 @@ class PostfixTest(unittest.TestCase):
 
     def setUp(self):
         prerequisites.require()
-        # a short folder name (test_plain_text_is_encrypted -> plain_text) keeps
-        # socket paths inside the scratch folder short
-        folder = "_".join(self._testMethodName.split("_")[1:3])
-        self.stack = MailStack(os.path.join(prerequisites.scratch_root(), folder),
+        self.stack = MailStack(prerequisites.scratch_folder("pf_", self._testMethodName),
                                prerequisites.binary("MAILVEIL_BIN"), KEYED, UNKEYED,
                                STACK_SETTINGS.get(self._testMethodName))
         self.addCleanup(self.stack.stop)

@@ -65,8 +65,7 @@ class SendmailTest(unittest.TestCase):
                                                       "sendmail-package"))
         except SendmailUnavailable as error:
             prerequisites.report_missing([str(error)])
-        folder = "sm_" + "_".join(self._testMethodName.split("_")[1:3])
-        self.stack = SendmailStack(os.path.join(prerequisites.scratch_root(), folder),
+        self.stack = SendmailStack(prerequisites.scratch_folder("sm_", self._testMethodName),
                                    prerequisites.binary("MAILVEIL_BIN"), KEYED, UNKEYED, unpacked,
                                    test_postfix.STACK_SETTINGS.get(self._testMethodName))
         self.addCleanup(self.stack.stop)

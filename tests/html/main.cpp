@@ -1,3 +1,0 @@
-// main.cpp - Catch2's main for the html/ unit tests.
-#define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
