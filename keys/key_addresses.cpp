@@ -1,9 +1,7 @@
 #include "keys/key_addresses.h"
 
-#include "core/errors.h"
 #include "pgp/address.h"
-#include "pgp/gpgme_handles.h"
-#include "pgp/gpgme_runtime.h"
+#include "pgp/key_listing.h"
 
 #include <algorithm>
 
@@ -35,24 +33,10 @@ KeyAddresses addresses_of(gpgme_key_t key) {
 } // namespace
 
 std::vector<KeyAddresses> list_key_addresses(const std::string& gnupg_home) {
-    pgp::PooledContext ctx = pgp::make_context(gnupg_home);
-    gpgme_set_keylist_mode(ctx.get(), GPGME_KEYLIST_MODE_LOCAL);
-    if (auto err = gpgme_op_keylist_start(ctx.get(), nullptr, 0); err != GPG_ERR_NO_ERROR) {
-        throw KeyringError(pgp::describe_error("cannot list keys in " + gnupg_home, err));
-    }
     std::vector<KeyAddresses> keys;
-    for (;;) {
-        gpgme_key_t raw = nullptr;
-        const gpgme_error_t err = gpgme_op_keylist_next(ctx.get(), &raw);
-        if (gpgme_err_code(err) == GPG_ERR_EOF) {
-            break;
-        }
-        if (err != GPG_ERR_NO_ERROR) {
-            throw KeyringError(pgp::describe_error("cannot list keys in " + gnupg_home, err));
-        }
-        const pgp::Key key = pgp::Key::adopt(raw);
+    pgp::for_each_listed_key(gnupg_home, nullptr, [&keys](const pgp::Key& key) {
         keys.push_back(addresses_of(key.get()));
-    }
+    });
     return keys;
 }
 

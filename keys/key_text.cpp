@@ -1,20 +1,15 @@
 #include "keys/key_text.h"
 
-namespace mailveil::keys {
+#include "pgp/key_date.h"
 
-std::string date_text(std::time_t when) {
-    char text[32];
-    std::tm parts{};
-    gmtime_r(&when, &parts);
-    std::strftime(text, sizeof text, "%Y-%m-%d", &parts);
-    return text;
-}
+namespace mailveil::keys {
 
 std::string expiry_text(const pgp::KeySummary& key, std::time_t primary_expires) {
     if (!key.usable) {
-        return key.why_not == "expired" && primary_expires > 0 ? date_text(primary_expires) : "-";
+        return key.why_not == "expired" && primary_expires > 0 ? pgp::key_date(primary_expires)
+                                                               : "-";
     }
-    return key.expires == 0 ? "never" : date_text(key.expires);
+    return key.expires == 0 ? "never" : pgp::key_date(key.expires);
 }
 
 std::string status_text(const pgp::KeySummary& key) {

@@ -1,5 +1,5 @@
 // key_text.h - how mailveil-keys writes a key's state: dates in UTC
-// (YYYY-MM-DD), "usable" or "not usable: REASON" as the daemon judges it
+// (YYYY-MM-DD, pgp::key_date), "usable" or "not usable: REASON" as the daemon judges it
 // (pgp::Keyring::list_keys), and the exit codes every command shares.
 #pragma once
 
@@ -15,8 +15,6 @@ inline constexpr int kExitOk = 0;          // done; check: would encrypt
 inline constexpr int kExitRefused = 1;     // nothing done (see message); check: plaintext
 inline constexpr int kExitError = 2;       // usage, configuration, keyring or GnuPG error
 inline constexpr int kExitRcptRefused = 3; // check: refused at RCPT (require without key)
-
-std::string date_text(std::time_t when);
 
 // "never", or the date encryption to the key stops; for a key that is not
 // usable, the date it expired (primary_expires, when that is why) or "-".

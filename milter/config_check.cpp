@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "milter/privileges.h"
+#include "pgp/key_date.h"
 #include "pgp/keyring.h"
 
 #include <sys/stat.h>
@@ -33,14 +34,6 @@ class Reporter {
   private:
     CheckReport report_;
 };
-
-std::string date_of(std::time_t when) {
-    char text[32];
-    std::tm parts{};
-    gmtime_r(&when, &parts);
-    std::strftime(text, sizeof text, "%Y-%m-%d", &parts);
-    return text;
-}
 
 void check_run_as(const config::Settings& settings, Reporter& report) {
     try {
@@ -84,7 +77,7 @@ void check_keys(const pgp::Keyring& keyring, Reporter& report) {
             const auto days = (key.expires - now) / (24 * 3600);
             std::string who = key.addresses.empty() ? "" : " (" + key.addresses.front() + ")";
             report.warning("key " + key.fingerprint + who + " can encrypt only until " +
-                           date_of(key.expires) + ", in " + std::to_string(days) + " days");
+                           pgp::key_date(key.expires) + ", in " + std::to_string(days) + " days");
         }
     }
     if (usable == 0) {

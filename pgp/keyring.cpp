@@ -3,6 +3,7 @@
 #include "core/errors.h"
 #include "pgp/address.h"
 #include "pgp/gpgme_runtime.h"
+#include "pgp/key_listing.h"
 
 #include <algorithm>
 #include <map>
@@ -165,26 +166,7 @@ void Keyring::confirm_engine_answers() const {
 
 void Keyring::for_each_key(const char* pattern,
                            const std::function<void(const Key&)>& visit) const {
-    PooledContext ctx = make_context(home_);
-    gpgme_set_keylist_mode(ctx.get(), GPGME_KEYLIST_MODE_LOCAL);
-    if (auto err = gpgme_op_keylist_start(ctx.get(), pattern, 0); err != GPG_ERR_NO_ERROR) {
-        throw KeyringError(ctx.explain(describe_error("cannot list keys in " + home_, err)));
-    }
-    for (;;) {
-        gpgme_key_t raw = nullptr;
-        const gpgme_error_t err = gpgme_op_keylist_next(ctx.get(), &raw);
-        if (gpgme_err_code(err) == GPG_ERR_EOF) {
-            break;
-        }
-        if (err != GPG_ERR_NO_ERROR) {
-            throw KeyringError(ctx.explain(describe_error("cannot list keys in " + home_, err)));
-        }
-        visit(Key::adopt(raw));
-    }
-    gpgme_keylist_result_t result = gpgme_op_keylist_result(ctx.get());
-    if (result != nullptr && result->truncated) {
-        throw KeyringError("key listing in " + home_ + " was truncated");
-    }
+    for_each_listed_key(home_, pattern, visit);
 }
 
 std::optional<RecipientKey> Keyring::find_usable_key(std::string_view recipient) const {
