@@ -53,6 +53,7 @@ class SinkStack:
         self.sink = None
         self.postfix = None
         self.daemon = None
+        self.noop = None
 
     def start_sink(self):
         self.sink = subprocess.Popen(
@@ -61,10 +62,11 @@ class SinkStack:
         if not wait_until(lambda: port_accepts(self.sink_port), 10):
             raise RuntimeError("smtp-sink does not listen on 127.0.0.1:%d" % self.sink_port)
 
-    def start_postfix(self, with_milter):
+    def start_postfix(self, with_milter, milter_socket=None):
+        """with_milter: mailveil's socket, or milter_socket when given."""
         self.postfix = PostfixInstance(
             os.path.join(self.root, "postfix"), self.smtp_port,
-            "unix:" + self.milter_socket if with_milter else None,
+            "unix:" + (milter_socket or self.milter_socket) if with_milter else None,
             main_cf={
                 "myhostname": "mx.bench.test",
                 "virtual_mailbox_domains": "",
@@ -95,6 +97,31 @@ class SinkStack:
         # no lock file per operation, and parallel encryptions do not wait.
         make_read_only(self.keyring_home)
 
+    def start_noop_milter(self, binary):
+        """bench/postfix/noop_milter.cpp on its own socket; returns the socket."""
+        folder = os.path.join(self.root, "noop")
+        os.makedirs(folder, mode=0o755, exist_ok=True)
+        socket_path = os.path.join(folder, "noop.sock")
+        self.noop = subprocess.Popen([binary, socket_path], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, start_new_session=True)
+        if not wait_until(lambda: os.path.exists(socket_path) or self.noop.poll() is not None,
+                          10):
+            raise RuntimeError("the no-op milter did not create %s" % socket_path)
+        if self.noop.poll() is not None:
+            raise RuntimeError("the no-op milter stopped: %s"
+                               % self.noop.stderr.read().decode(errors="replace"))
+        return socket_path
+
+    def stop_noop_milter(self):
+        if self.noop is not None and self.noop.poll() is None:
+            self.noop.terminate()
+            try:
+                self.noop.wait(10)
+            except subprocess.TimeoutExpired:
+                self.noop.kill()
+                self.noop.wait()
+        self.noop = None
+
     def stop_daemon(self):
         """SIGTERM; a daemon that takes longer than the harness waits (libmilter's
         listener on a busy machine) is killed, which ends nothing measured."""
@@ -108,6 +135,7 @@ class SinkStack:
     def stop(self):
         try:
             self.stop_daemon()
+            self.stop_noop_milter()
             if self.postfix:
                 self.postfix.stop()
                 self.postfix.release_short_spool()
