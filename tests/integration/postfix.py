@@ -30,21 +30,48 @@ SENDMAIL = "/usr/sbin/sendmail"
 DOMAIN = "example.org"
 
 
+PORT_REGISTRY = "/tmp/mailveil-test-ports"
+PORT_HOLD_SECONDS = 900
+
+
 def free_port():
     """A TCP port on 127.0.0.1 that nothing listens on right now.
 
     Picked at random below the kernel's ephemeral range: a port from that
     range can be taken, before the server binds it, by an outgoing connection
     of a test running at the same time (ctest runs the scenarios in parallel).
+    Each pick is written in PORT_REGISTRY (under a lock) and no other pick
+    takes it for PORT_HOLD_SECONDS, so two tests never get the same port
+    between the pick and the bind.
     """
     low = _ephemeral_ports_start()
-    for _ in range(1000):
-        port = random.randrange(10000, low)
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
+    with open(PORT_REGISTRY, "a+") as registry:
+        fcntl.flock(registry, fcntl.LOCK_EX)
+        registry.seek(0)
+        now = time.time()
+        held = {}
+        for line in registry.read().split("\n"):
+            fields = line.split()
+            if len(fields) == 2 and fields[0].isdigit():
+                try:
+                    picked_at = float(fields[1])
+                except ValueError:
+                    continue
+                if now - picked_at < PORT_HOLD_SECONDS:
+                    held[int(fields[0])] = picked_at
+        for _ in range(1000):
+            port = random.randrange(10000, low)
+            if port in held:
                 continue
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+                try:
+                    probe.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+            held[port] = now
+            registry.seek(0)
+            registry.truncate()
+            registry.write("".join("%d %.0f\n" % entry for entry in held.items()))
             return port
     raise AssertionError("no free TCP port between 10000 and %d" % low)
 
