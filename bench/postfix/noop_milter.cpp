@@ -10,7 +10,6 @@
 // mailveil's pass-through against it as well as against no milter at all.
 #include <libmilter/mfapi.h>
 
-#include <csignal>
 #include <cstdio>
 #include <string>
 #include <sys/stat.h>
