@@ -59,11 +59,14 @@ ADDRESSES = (BOB, DAVE, CAROL)
 # The leak bound. glibc keeps freed memory in its arenas (up to 16 on 2
 # cores), so RSS climbs while the arenas meet the mix's largest messages 50
 # at a time, and then moves with how many large ones happen to be in flight
-# together: measured over 10,000 messages, the peak of every tenth after the
-# first lay between 39.9 and 44.6 MB. 6 MB is above that noise and below what
-# a leak of 1 kB per message adds between the first quarter's peak and the
-# last's (7,500 messages: 7.3 MB); a leak of a few kB adds 15 to 30 MB.
-RSS_MARGIN_KB = 6 * 1024
+# together: over 10,000 messages the peak of every tenth after the first
+# lay between 39.9 and 44.6 MB in one run, 37.4 and 43.6 MB in another. So
+# the last quarter's peak is judged against the first half's (not the first
+# quarter's alone, which holds the climb: 37.4 MB in that second run, 6.3 MB
+# under the last quarter's though nothing leaked). 4 MB is above that noise
+# and below what a leak of 1 kB per message adds between the two (5,000
+# messages: 4.9 MB); a leak of a few kB adds 10 to 20 MB.
+RSS_MARGIN_KB = 4 * 1024
 KILLS = 5
 BORROWED_CHECKS = ("assertSameBytes", "assert_unchanged")
 
@@ -271,7 +274,7 @@ class LoadTest(unittest.TestCase):
             # design: RSS says nothing there; LeakSanitizer judges at exit.
             print("load: AddressSanitizer build, the RSS bound does not apply")
         else:
-            self.assertLessEqual(peaks[3], peaks[0] + RSS_MARGIN_KB,
+            self.assertLessEqual(peaks[3], max(peaks[0], peaks[1]) + RSS_MARGIN_KB,
                                  "mailveil's RSS grew: quarter peaks %s kB" % peaks)
         errors = [line for line in self.stack.daemon.log_text().splitlines()
                   if ": error:" in line or ": warning:" in line]
